@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""Golden tests: one file holds the input, the thrustc arguments and the expected output.
+
+Format (comment prefix `//` for .thrust, `;` for .tir):
+    // args: -print tokens          thrustc arguments; the input file name is appended
+    <input>
+    // ---- expected (exit N) ----
+    // <expected line>              stdout followed by stderr, each line behind the prefix
+
+Only the part above the marker is given to thrustc, as a file of the same name in a temporary
+folder (so diagnostics print `name.thrust:line:col`). `--update` rewrites the expected part; review
+the change as a diff.
+"""
+import argparse, os, re, subprocess, sys, tempfile
+
+MARKER = re.compile(r"^(//|;) ---- expected \(exit (-?\d+)\) ----$")
+
+
+def split(path):
+    prefix = ";" if path.endswith(".tir") else "//"
+    lines = open(path, encoding="utf-8", errors="surrogateescape").read().split("\n")
+    for i, line in enumerate(lines):
+        m = MARKER.match(line)
+        if m:
+            expected = [l[len(prefix) + 1:] if l.startswith(prefix + " ") else l[len(prefix):]
+                        for l in lines[i + 1:] if l.strip() != ""]
+            return prefix, "\n".join(lines[:i]) + "\n", expected, int(m.group(2))
+    return prefix, "\n".join(lines), None, None
+
+
+def run(thrustc, path, prefix, source):
+    args = []
+    for line in source.split("\n"):
+        if line.startswith(prefix + " args:"):
+            args = line[len(prefix) + 6:].split()
+            break
+    with tempfile.TemporaryDirectory() as tmp:
+        name = os.path.basename(path)
+        with open(os.path.join(tmp, name), "w", encoding="utf-8", errors="surrogateescape") as f:
+            f.write(source)
+        env = dict(os.environ, NO_COLOR="1")
+        p = subprocess.run([thrustc] + args + [name], cwd=tmp, capture_output=True, env=env, timeout=60)
+    out = (p.stdout + p.stderr).decode("utf-8", "replace").rstrip("\n")
+    return (out.split("\n") if out else []), p.returncode
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--thrustc", required=True)
+    ap.add_argument("--update", action="store_true")
+    ap.add_argument("files", nargs="+")
+    opts = ap.parse_args()
+    failed = 0
+    for path in opts.files:
+        prefix, source, expected, exit_code = split(path)
+        got, code = run(opts.thrustc, path, prefix, source)
+        if opts.update:
+            body = "".join(f"{prefix} {l}".rstrip() + "\n" for l in got)
+            with open(path, "w", encoding="utf-8", errors="surrogateescape") as f:
+                f.write(source.rstrip("\n") + "\n" + f"{prefix} ---- expected (exit {code}) ----\n" + body)
+            print(f"updated {path}")
+            continue
+        if expected is None:
+            print(f"{path}: no expected section (run with --update)")
+            failed += 1
+        elif [l.rstrip() for l in got] != [l.rstrip() for l in expected] or code != exit_code:
+            failed += 1
+            print(f"FAIL {path}: exit {code} (expected {exit_code})")
+            import difflib
+            for l in difflib.unified_diff(expected, got, "expected", "got", lineterm=""):
+                print(l)
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
