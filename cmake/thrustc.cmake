@@ -1,5 +1,5 @@
-# thrustc_library(NAME DEPS...): a library from every .cpp of the current folder (tests excluded),
-# linked only to the libraries named, so the dependency rule of architecture.md is enforced.
+# thrustc_library(NAME DEPS...): a library from every .cpp of the current folder, linked only to
+# the libraries named, so the dependency rule of architecture.md is enforced by the build.
 function(thrustc_library name)
   file(GLOB srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
   add_library(${name} STATIC ${srcs})
