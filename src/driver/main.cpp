@@ -1,0 +1,2 @@
+// thrustc's entry point (being written).
+int main() { return 70; }
