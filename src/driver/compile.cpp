@@ -1,0 +1,268 @@
+// The pipeline: load → lex → parse (+ imports) → check, evaluate compile-time code, lower to IR →
+// verify → print / emit / run. Compile() reads top to bottom as the list of phases.
+#include "driver/compile.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <deque>
+#include <filesystem>
+#include <memory>
+
+#include "driver/output_file.h"
+#include "driver/phase_timer.h"
+#include "frontend/lexer.h"
+#include "frontend/parser.h"
+#include "frontend/sema.h"
+#include "interp/interpreter.h"
+#include "ir/ir_parser.h"
+#include "ir/printer.h"
+#include "ir/verifier.h"
+#include "platform/symbols.h"
+#include "support/diagnostics.h"
+
+namespace thrustc::driver {
+
+namespace {
+namespace fs = std::filesystem;
+
+constexpr int kExitOk = 0, kExitProgramError = 1, kExitUsage = 2, kExitInternal = 70;
+
+// Everything one compilation owns.
+struct Compilation {
+  explicit Compilation(const Options& o) : options(o), diags(sources) {
+    diags.SetColor(isatty(STDERR_FILENO) && !std::getenv("NO_COLOR"));
+  }
+  const Options& options;
+  SourceManager sources;
+  DiagnosticEngine diags;
+  frontend::NameTable names;
+  std::deque<frontend::TokenList> tokens;  // deques: addresses stay stable as files are added
+  std::deque<frontend::Ast> asts;
+  std::vector<std::string> loaded_paths;   // canonical paths, to load each import once
+  ir::Module module;
+  PhaseTimer timer;
+  uint64_t lines = 0;
+};
+
+int FlushDiagnostics(Compilation& c) {
+  c.diags.Flush(stderr);
+  return c.diags.HasErrors() ? kExitProgramError : kExitOk;
+}
+
+std::string CanonicalPath(const std::string& path) {
+  std::error_code ec;
+  fs::path p = fs::weakly_canonical(path, ec);
+  return ec ? path : p.string();
+}
+
+// Lexes and parses one file; queues nothing (imports are found by ParseWithImports).
+void LexAndParse(Compilation& c, FileId file) {
+  const SourceFile& src = c.sources.File(file);
+  c.lines += std::count(src.text.begin(), src.text.end(), '\n') + 1;
+  c.timer.Begin("lex");
+  c.tokens.push_back(frontend::Lex(file, src.text, c.diags));
+  if (c.options.mode == Mode::PrintTokens) return;
+  c.timer.Begin("parse");
+  c.asts.push_back(frontend::Parse(c.tokens.back(), src.text, c.names, c.diags));
+}
+
+// Loads a file for the first time; returns false when it cannot be read.
+bool LoadFile(Compilation& c, const std::string& path, std::string& error) {
+  std::string canonical = CanonicalPath(path);
+  if (std::find(c.loaded_paths.begin(), c.loaded_paths.end(), canonical) != c.loaded_paths.end())
+    return true;
+  FileId id = c.sources.Load(path, &error);
+  if (id == UINT32_MAX) return false;
+  c.loaded_paths.push_back(canonical);
+  LexAndParse(c, id);
+  return true;
+}
+
+// `import "x.thrust";` loads x relative to the importing file, transitively.
+void LoadImports(Compilation& c) {
+  for (size_t i = 0; i < c.asts.size(); ++i) {
+    const frontend::Ast& ast = c.asts[i];
+    fs::path dir = fs::path(c.sources.File(ast.file).path).parent_path();
+    for (frontend::NodeId item : ast.items) {
+      if (ast[item].kind != frontend::NodeKind::ImportItem) continue;
+      std::string path = (dir / ast.strings[ast[item].a]).string();
+      std::string error;
+      if (!LoadFile(c, path, error))
+        c.diags.Report(DiagKind::ImportNotFound, ast.Range(item), "cannot import: " + error);
+    }
+  }
+}
+
+bool LoadInputs(Compilation& c) {
+  for (const std::string& input : c.options.inputs) {
+    std::string error;
+    if (!LoadFile(c, input, error)) {
+      std::fprintf(stderr, "thrustc: error: %s\n", error.c_str());
+      return false;
+    }
+  }
+  return true;
+}
+
+int PrintTokens(Compilation& c) {
+  for (const frontend::TokenList& t : c.tokens)
+    std::fputs(frontend::PrintTokens(t, c.sources.File(t.file).text, c.sources).c_str(), stdout);
+  return FlushDiagnostics(c);
+}
+
+int PrintAst(Compilation& c) {
+  for (const frontend::Ast& a : c.asts) std::fputs(frontend::PrintAst(a, c.names).c_str(), stdout);
+  return FlushDiagnostics(c);
+}
+
+// The evaluator for compile-time code, chosen by -ct-backend.
+struct Evaluation {
+  platform::Symbols symbols;
+  std::unique_ptr<interp::Interpreter> interpreter;
+};
+
+bool SetUpEvaluation(const Options& o, Evaluation& e) {
+  std::string error;
+  if (!o.jit_libc.empty() && !e.symbols.SetLibc(o.jit_libc, &error)) {
+    std::fprintf(stderr, "thrustc: error: -jit-libc: %s\n", error.c_str());
+    return false;
+  }
+  for (const std::string& lib : o.jit_link)
+    if (!e.symbols.AddLibrary(lib, &error)) {
+      std::fprintf(stderr, "thrustc: error: -jit-link: %s\n", error.c_str());
+      return false;
+    }
+  if (o.ct_backend == "jit") {
+    std::fprintf(stderr, "thrustc: error: -ct-backend jit: the native compile-time JIT is not "
+                         "implemented yet; use -ct-backend interp\n");
+    return false;
+  }
+  e.interpreter = std::make_unique<interp::Interpreter>(e.symbols);
+  return true;
+}
+
+bool VerifyModule(Compilation& c) {
+  c.timer.Begin("verify");
+  std::vector<std::string> problems = ir::Verify(c.module);
+  if (problems.empty()) return true;
+  std::fprintf(stderr, "thrustc: internal error: lowering produced invalid IR:\n");
+  for (size_t i = 0; i < problems.size() && i < 20; ++i) std::fprintf(stderr, "  %s\n", problems[i].c_str());
+  return false;
+}
+
+std::string DefaultOutput(const Compilation& c, const char* extension) {
+  fs::path p = fs::path(c.options.inputs.front()).filename();
+  p.replace_extension(extension);
+  return p.string();
+}
+
+int EmitIr(Compilation& c) {
+  std::string path = c.options.output.empty() ? DefaultOutput(c, ".tir") : c.options.output;
+  std::string error;
+  if (!WriteOutputFile(path, ir::Print(c.module), error)) {
+    std::fprintf(stderr, "thrustc: error: %s\n", error.c_str());
+    return kExitUsage;
+  }
+  return kExitOk;
+}
+
+// Reports a failure of a running program (-interp) and returns the exit status for it.
+int ReportRunFailure(Compilation& c, const ir::EvalFailure& f) {
+  bool trap = f.kind == ir::EvalFailure::Kind::Trap;
+  std::string message = (trap ? "program trapped: " : "program failed: ") + f.message +
+                        (f.function.empty() ? "" : " in `" + f.function + "`");
+  c.diags.Report(trap ? DiagKind::RunTrap : DiagKind::RunCrash, {f.loc, 1}, message);
+  c.diags.Flush(stderr);
+  return RunFailureExitStatus(f);
+}
+
+int RunMain(Compilation& c, Evaluation& e) {
+  ir::FuncId main_fn = c.module.FindFunction("main");
+  if (main_fn == UINT32_MAX || c.module.functions[main_fn].IsExternal()) {
+    std::fprintf(stderr, "thrustc: error: the program has no `main` function to run\n");
+    return kExitProgramError;
+  }
+  c.timer.Begin("run");
+  std::vector<std::string> args{c.options.inputs.front()};
+  args.insert(args.end(), c.options.program_args.begin(), c.options.program_args.end());
+  int exit_code = 0;
+  std::optional<ir::EvalFailure> failure = e.interpreter->RunMain(c.module, main_fn, args, exit_code);
+  std::fflush(stdout);
+  if (failure) return ReportRunFailure(c, *failure);
+  return exit_code;
+}
+
+int Finish(Compilation& c, int status) {
+  c.timer.End();
+  if (c.options.time_report) c.timer.Report(stderr, c.lines);
+  return status;
+}
+
+int NoBackendYet() {
+  std::fprintf(stderr, "thrustc: error: building an executable needs the LLVM backend, which is not "
+                       "implemented yet; use -interp to run the program, -check to check it, or "
+                       "-emit thrust-ir\n");
+  return kExitUsage;
+}
+}  // namespace
+
+int Compile(const Options& options) {
+  Compilation c(options);
+  c.timer.Begin("load");
+  if (!LoadInputs(c)) return kExitUsage;                          // read every input file
+  if (options.mode == Mode::PrintTokens) return PrintTokens(c);   // lex
+  LoadImports(c);                                                 // parse, following imports
+  if (options.mode == Mode::PrintAst) return PrintAst(c);
+  if (c.diags.HasErrors()) return Finish(c, FlushDiagnostics(c));
+
+  Evaluation eval;                                                // compile-time evaluator
+  if (!SetUpEvaluation(options, eval)) return kExitUsage;
+  c.timer.Begin("check+lower");                                   // check, run compile-time code,
+  std::vector<const frontend::Ast*> files;                        // lower to Thrust IR
+  for (const frontend::Ast& a : c.asts) files.push_back(&a);
+  frontend::SemaInput input{files, &c.names, &c.sources, &c.diags, eval.interpreter.get()};
+  bool ok = frontend::CheckAndLower(input, c.module);
+  if (!ok || c.diags.HasErrors()) return Finish(c, FlushDiagnostics(c));
+  FlushDiagnostics(c);                                            // warnings
+  if (!VerifyModule(c)) return Finish(c, kExitInternal);          // verify the IR
+
+  switch (options.mode) {                                         // what to do with it
+    case Mode::PrintIr: std::fputs(ir::Print(c.module).c_str(), stdout); return Finish(c, kExitOk);
+    case Mode::EmitIr: return Finish(c, EmitIr(c));
+    case Mode::Check: return Finish(c, kExitOk);
+    case Mode::Interp: return Finish(c, RunMain(c, eval));
+    case Mode::Jit:
+      std::fprintf(stderr, "thrustc: error: -jit needs the native compile-time JIT, which is not "
+                           "implemented yet; use -interp\n");
+      return Finish(c, kExitUsage);
+    default: return Finish(c, NoBackendYet());
+  }
+}
+
+int RunIrFile(const Options& options) {
+  Compilation c(options);
+  std::string error;
+  FileId file = c.sources.Load(options.inputs.front(), &error);
+  if (file == UINT32_MAX) {
+    std::fprintf(stderr, "thrustc: error: %s\n", error.c_str());
+    return kExitUsage;
+  }
+  ir::ParseError perr;
+  if (!ir::ParseModule(c.sources.File(file).text, c.module, perr)) {
+    std::fprintf(stderr, "%s:%u:%u: error: %s\n", options.inputs.front().c_str(), perr.line, perr.col,
+                 perr.message.c_str());
+    return kExitProgramError;
+  }
+  std::vector<std::string> problems = ir::Verify(c.module);
+  if (!problems.empty()) {
+    for (const std::string& p : problems) std::fprintf(stderr, "%s: error: %s\n", options.inputs.front().c_str(), p.c_str());
+    return kExitProgramError;
+  }
+  Evaluation eval;
+  if (!SetUpEvaluation(options, eval)) return kExitUsage;
+  return RunMain(c, eval);
+}
+
+}  // namespace thrustc::driver

@@ -1,0 +1,136 @@
+// Command-line parsing: one table (options.def) drives recognition and --help.
+#include "driver/options.h"
+
+#include <cstring>
+#include <string_view>
+
+namespace thrustc::driver {
+
+namespace {
+enum class OptionId {
+#define THRUSTC_OPTION(id, spelling, arg, help) id,
+#include "driver/options.def"
+#undef THRUSTC_OPTION
+};
+enum class Arg { None, Value };
+struct OptionInfo {
+  OptionId id;
+  std::string_view spelling;
+  Arg arg;
+  std::string_view help;
+};
+constexpr OptionInfo kOptions[] = {
+#define THRUSTC_OPTION(id, spelling, arg, help) {OptionId::id, spelling, Arg::arg, help},
+#include "driver/options.def"
+#undef THRUSTC_OPTION
+};
+
+const OptionInfo* FindOption(std::string_view word) {
+  for (const OptionInfo& o : kOptions)
+    if (o.spelling == word) return &o;
+  return nullptr;
+}
+
+bool SetMode(Options& out, Mode mode, std::string_view word, std::string& error) {
+  if (out.mode != Mode::Compile && out.mode != mode) {
+    error = "'" + std::string(word) + "' cannot be combined with another mode option";
+    return false;
+  }
+  out.mode = mode;
+  return true;
+}
+
+bool ApplyPrint(Options& out, const std::string& what, std::string& error) {
+  if (what == "tokens") return SetMode(out, Mode::PrintTokens, "-print", error);
+  if (what == "ast") return SetMode(out, Mode::PrintAst, "-print", error);
+  if (what == "thrust-ir") return SetMode(out, Mode::PrintIr, "-print", error);
+  error = "-print takes tokens, ast or thrust-ir, not '" + what + "'";
+  return false;
+}
+
+bool Apply(Options& out, OptionId id, const std::string& value, std::string& error) {
+  switch (id) {
+    case OptionId::Help:
+    case OptionId::HelpShort: out.mode = Mode::Help; return true;
+    case OptionId::Version: out.mode = Mode::Version; return true;
+    case OptionId::Interp: return SetMode(out, Mode::Interp, "-interp", error);
+    case OptionId::Jit: return SetMode(out, Mode::Jit, "-jit", error);
+    case OptionId::Check: return SetMode(out, Mode::Check, "-check", error);
+    case OptionId::Print: return ApplyPrint(out, value, error);
+    case OptionId::Emit:
+      if (value != "thrust-ir") {
+        error = "-emit takes thrust-ir in this build, not '" + value + "'";
+        return false;
+      }
+      return SetMode(out, Mode::EmitIr, "-emit", error);
+    case OptionId::Output: out.output = value; return true;
+    case OptionId::RunIr:
+      out.inputs.push_back(value);
+      return SetMode(out, Mode::RunIr, "-run-ir", error);
+    case OptionId::CtBackend:
+      if (value != "interp" && value != "jit") {
+        error = "-ct-backend takes interp or jit, not '" + value + "'";
+        return false;
+      }
+      out.ct_backend = value;
+      return true;
+    case OptionId::JitLibc: out.jit_libc = value; return true;
+    case OptionId::JitLink: out.jit_link.push_back(value); return true;
+    case OptionId::TimeReport: out.time_report = true; return true;
+    case OptionId::Start:
+    case OptionId::End: return true;  // handled by the caller
+  }
+  return true;
+}
+}  // namespace
+
+bool ParseOptions(int argc, char** argv, Options& out, std::string& error) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view word = argv[i];
+    if (word == "-start") {  // everything up to -end (or the end) belongs to the program
+      for (++i; i < argc && std::strcmp(argv[i], "-end") != 0; ++i) out.program_args.push_back(argv[i]);
+      continue;
+    }
+    const OptionInfo* opt = FindOption(word);
+    if (!opt) {
+      if (word.size() > 1 && word[0] == '-') {
+        error = "unknown option '" + std::string(word) + "' (see --help)";
+        return false;
+      }
+      out.inputs.emplace_back(word);
+      continue;
+    }
+    std::string value;
+    if (opt->arg == Arg::Value) {
+      if (i + 1 >= argc) {
+        error = "'" + std::string(word) + "' needs a value";
+        return false;
+      }
+      value = argv[++i];
+    }
+    if (!Apply(out, opt->id, value, error)) return false;
+  }
+  if (out.mode != Mode::Help && out.mode != Mode::Version && out.inputs.empty()) {
+    error = "no input files (see --help)";
+    return false;
+  }
+  return true;
+}
+
+std::string HelpText() {
+  std::string text =
+      "usage: thrustc [options] file.thrust...\n"
+      "       thrustc -interp prog.thrust [-start args... -end]\n\n"
+      "Compiles Thrust programs; compile-time code (const/static initializers, @compiletime calls)\n"
+      "runs during compilation.\n\noptions:\n";
+  for (const OptionInfo& o : kOptions) {
+    std::string left = "  " + std::string(o.spelling) + (o.arg == Arg::Value ? " <value>" : "");
+    if (left.size() < 24) left.resize(24, ' ');
+    text += left + " " + std::string(o.help) + "\n";
+  }
+  text += "\nexit status: 0 success, 1 errors in the program, 2 bad command line or unreadable input,\n"
+          "70 internal error; when running a program: main's return value (128+N if it dies by signal N).\n";
+  return text;
+}
+
+}  // namespace thrustc::driver
