@@ -1,0 +1,47 @@
+#!/usr/bin/env python3
+"""Command-line behaviour of thrustc: exit statuses and messages for each kind of bad input."""
+import os, subprocess, sys, tempfile
+
+def main():
+    thrustc = sys.argv[1]
+    failures = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        ok = os.path.join(tmp, "ok.thrust")
+        open(ok, "w").write("fn main() s32 @public { return 7; }\n")
+        bad = os.path.join(tmp, "bad.thrust")
+        open(bad, "w").write("fn main() s32 @public { return true; }\n")
+        out_tir = os.path.join(tmp, "out.tir")
+        cases = [  # arguments, expected exit status, text expected in stdout+stderr
+            (["--help"], 0, "usage: thrustc"),
+            (["--version"], 0, "thrustc 0.1.0"),
+            ([], 2, "no input files"),
+            (["-frobnicate", ok], 2, "unknown option '-frobnicate'"),
+            (["-print", "bytes", ok], 2, "-print takes tokens, ast or thrust-ir"),
+            (["-o"], 2, "'-o' needs a value"),
+            ([os.path.join(tmp, "missing.thrust")], 2, "cannot open"),
+            (["-interp", ok], 7, ""),
+            (["-check", ok], 0, ""),
+            (["-check", bad], 1, "[TypeMismatch]"),
+            (["-interp", "-jit", ok], 2, "cannot be combined"),
+            (["-jit", ok], 2, "not implemented yet"),
+            (["-ct-backend", "jit", "-check", ok], 2, "not implemented yet"),
+            ([ok, "-o", os.path.join(tmp, "prog")], 2, "LLVM backend"),
+            (["-emit", "thrust-ir", ok, "-o", out_tir], 0, ""),
+            (["-emit", "thrust-ir", bad, "-o", os.path.join(tmp, "bad.tir")], 1, "[TypeMismatch]"),
+            (["-run-ir", out_tir], 7, ""),
+        ]
+        for args, want_code, want_text in cases:
+            p = subprocess.run([thrustc] + args, capture_output=True, env=dict(os.environ, NO_COLOR="1"), timeout=60)
+            text = (p.stdout + p.stderr).decode(errors="replace")
+            good = p.returncode == want_code and want_text in text
+            print(f"{'ok  ' if good else 'FAIL'} thrustc {' '.join(args)} -> {p.returncode}")
+            if not good:
+                failures += 1
+                print(f"  expected exit {want_code} and {want_text!r}; got:\n{text}")
+        if os.path.exists(os.path.join(tmp, "bad.tir")) or os.path.exists(os.path.join(tmp, "prog")):
+            print("FAIL an output file was written for a failed compilation")
+            failures += 1
+    sys.exit(1 if failures else 0)
+
+if __name__ == "__main__":
+    main()
