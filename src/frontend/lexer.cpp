@@ -244,6 +244,7 @@ void Lexer::LexStrayBytes(const char* start) {
           "; non-ASCII text is allowed only in strings and comments";
   }
   Error(DiagKind::InvalidCharacter, start, len, std::move(msg));
+  Emit(TokenKind::Error, start);  // lets the parser stay quiet about what was already reported
 }
 
 void Lexer::LexLineComment() {
@@ -264,6 +265,7 @@ void Lexer::LexBlockComment(const char* start) {
   }
   p_ = end_;
   Error(DiagKind::UnterminatedComment, start, 2, "unterminated `/*` comment");
+  Emit(TokenKind::Error, start);  // the comment swallowed the rest of the file
 }
 
 }  // namespace
@@ -364,6 +366,8 @@ void Lexer::LexChar(const char* start) {
   while (p_ < end_ && *p_ != '\'' && *p_ != '\n') p_ += (*p_ == '\\' && p_ + 1 < end_ && p_[1] != '\n') ? 2 : 1;
   if (p_ >= end_ || *p_ != '\'') {
     Error(DiagKind::UnterminatedChar, start, size_t(p_ - start), "unterminated char literal");
+    // Keep only the quote and one (possibly escaped) byte, so `'a;` still ends its statement.
+    p_ = std::min(p_, start + (start + 1 < end_ && start[1] == '\\' ? 3 : 2));
     return Emit(TokenKind::CharLiteral, start);
   }
   const char* body = start + 1;
@@ -399,7 +403,7 @@ void Lexer::LexString(const char* start) {
   }
   if (has_escape) CheckEscapes(start + 1, p_);
   Error(DiagKind::UnterminatedString, start, 1, "unterminated string literal");
-  Emit(TokenKind::StringLiteral, start);
+  Emit(TokenKind::Error, start);  // the string swallowed the rest of the file
 }
 
 // The enumerator names (`KwFn`), for `-print tokens`.

@@ -170,6 +170,8 @@ NodeId Parser::ParsePrimary() {
       return inner;
     }
     case TokenKind::KwNew: return ParseStructLit();
+    case TokenKind::Error:  // reported by the lexer
+      return Add(NodeKind::ErrorNode, Advance());
     case TokenKind::KwFixed: {
       TokenId tok = Advance();
       if (!Expect(TokenKind::LBracket)) return AddError();

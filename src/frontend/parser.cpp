@@ -50,6 +50,11 @@ std::string Describe(TokenKind kind, std::string_view text) {
 void Parser::ErrorAt(TokenId t, std::string message) {
   if (panic_ || bail_) return;
   panic_ = true;
+  // An Error token was reported by the lexer; so was whatever swallowed the text up to Eof
+  // (an unterminated string or comment). Complaining about them again would be a cascade.
+  TokenKind found = tokens_.kinds[t];
+  if (found == TokenKind::Error) return;
+  if (found == TokenKind::Eof && t > 0 && tokens_.kinds[t - 1] == TokenKind::Error) return;
   diags_.Report(DiagKind::UnexpectedToken, tokens_.Range(t), std::move(message));
 }
 

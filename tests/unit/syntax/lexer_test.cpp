@@ -134,6 +134,8 @@ TEST_CASE("lexer: char literals and every escape") {
   LexRun open{"'a\nx"};
   CHECK(open.Count(DiagKind::UnterminatedChar) == 1);
   CHECK(open.Kinds().back() == TokenKind::Identifier);  // the next line still lexes
+  LexRun semi{"'a;"};  // the quote and one byte; `;` still ends the statement
+  CHECK(semi.Kinds() == std::vector<TokenKind>{TokenKind::CharLiteral, TokenKind::Semicolon});
 }
 
 TEST_CASE("lexer: strings span lines, keep escapes, report bad ones") {
@@ -148,6 +150,7 @@ TEST_CASE("lexer: strings span lines, keep escapes, report bad ones") {
   CHECK(bad.Kinds().back() == TokenKind::Identifier);
   LexRun open{"x \"never closed"};
   CHECK(open.Count(DiagKind::UnterminatedString) == 1);
+  CHECK(open.Kinds() == std::vector<TokenKind>{TokenKind::Identifier, TokenKind::Error});
   CHECK(open.tokens.kinds.back() == TokenKind::Eof);
 }
 
@@ -157,7 +160,7 @@ TEST_CASE("lexer: comments") {
   CHECK(run.DiagCount() == 0);
   LexRun open{"a /* never closed"};
   CHECK(open.Count(DiagKind::UnterminatedComment) == 1);
-  CHECK(open.Kinds().size() == 1);
+  CHECK(open.Kinds() == std::vector<TokenKind>{TokenKind::Identifier, TokenKind::Error});
   CHECK(LexRun{"a /* nested /* not */ b */"}.Kinds() ==  // comments do not nest
         std::vector<TokenKind>{TokenKind::Identifier, TokenKind::Identifier, TokenKind::Star,
                                TokenKind::Slash});
@@ -166,7 +169,9 @@ TEST_CASE("lexer: comments") {
 TEST_CASE("lexer: one InvalidCharacter per run of stray bytes, then continue") {
   LexRun run{"a $ b #?` c \xE2\x82\xAC d \x01 e"};
   CHECK(run.Count(DiagKind::InvalidCharacter) == 4);
-  CHECK(run.Kinds() == std::vector<TokenKind>(5, TokenKind::Identifier));
+  const TokenKind id = TokenKind::Identifier, err = TokenKind::Error;
+  CHECK(run.Kinds() == std::vector<TokenKind>{id, err, id, err, id, err, id, err, id});
+  CHECK(run.Spelling(5) == "\xE2\x82\xAC");
   CHECK(run.diags.All()[1].range.length == 3);
   CHECK(run.diags.All()[0].message == "invalid character `$`");
   // Non-ASCII inside strings and comments is fine.
