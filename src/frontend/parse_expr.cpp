@@ -170,7 +170,8 @@ NodeId Parser::ParsePrimary() {
       return inner;
     }
     case TokenKind::KwNew: return ParseStructLit();
-    case TokenKind::Error:  // reported by the lexer
+    case TokenKind::Error:  // reported by the lexer: skip the rest of the statement quietly
+      panic_ = true;
       return Add(NodeKind::ErrorNode, Advance());
     case TokenKind::KwFixed: {
       TokenId tok = Advance();

@@ -499,6 +499,8 @@ TEST_CASE("parser: lexer errors do not cascade into parser errors") {
   CHECK(ParseRun{"fn f() { var x: s32 = 1 $ 2; y = 3 }"}.Messages() ==
         "InvalidCharacter: invalid character `$`\n"
         "UnexpectedToken: expected `;`, found `}`\n");
+  CHECK(ParseRun{"fn f() { # }"}.Messages() == "InvalidCharacter: invalid character `#`\n");
+  CHECK(ParseRun{"fn f() { g(1, @@); h(); }"}.Count(DiagKind::UnexpectedToken) == 1);
   CHECK(ParseRun{"fn f() { print(\"never closed); }"}.Messages() ==
         "UnterminatedString: unterminated string literal\n");
   CHECK(ParseRun{"fn f() { /* never closed"}.Messages() ==
