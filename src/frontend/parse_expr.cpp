@@ -69,10 +69,11 @@ NodeId Parser::ParseExpr() {
 NodeId Parser::ParseBinary(int min_prec) {
   NodeId lhs = ParseCast();
   bool lhs_is_comparison = false;
+  uint32_t chain = 0;
   for (;;) {
     TokenKind k = Peek();
     int prec = BinaryPrec(k);
-    if (prec == 0 || prec < min_prec || panic_) break;
+    if (prec == 0 || prec < min_prec || panic_ || !ExtendChain(&chain)) break;
     TokenId op = Advance();
     if (prec == kComparisonPrec && lhs_is_comparison && !panic_ && !bail_)
       diags_.Report(DiagKind::ChainedComparison, tokens_.Range(op),
@@ -84,17 +85,20 @@ NodeId Parser::ParseBinary(int min_prec) {
     lhs = Add(NodeKind::Binary, op, lhs, rhs, 0, uint8_t(node_op));
     lhs_is_comparison = prec == kComparisonPrec;
   }
+  EndChain(chain);
   return lhs;
 }
 
 // cast = unary { "as" type }                          (level 11)
 NodeId Parser::ParseCast() {
   NodeId expr = ParseUnary();
-  while (!panic_ && At(TokenKind::KwAs)) {
+  uint32_t chain = 0;
+  while (!panic_ && At(TokenKind::KwAs) && ExtendChain(&chain)) {
     TokenId tok = Advance();
     NodeId type = ParseType();
     expr = Add(NodeKind::Cast, tok, expr, type);
   }
+  EndChain(chain);
   return expr;
 }
 
@@ -116,8 +120,13 @@ NodeId Parser::ParseUnary() {
 
 // postfix = primary { "(" expr_list ")" | "[" expr "]" | "." IDENT | "++" | "--" }  (level 13)
 NodeId Parser::ParsePostfix(NodeId base) {
+  uint32_t chain = 0;
   while (!panic_) {
     TokenId tok = pos_;
+    TokenKind k = Peek();
+    bool postfix = k == TokenKind::LParen || k == TokenKind::LBracket || k == TokenKind::Dot ||
+                   k == TokenKind::PlusPlus || k == TokenKind::MinusMinus;
+    if (!postfix || !ExtendChain(&chain)) break;
     if (Accept(TokenKind::LParen)) {
       uint32_t count = 0;
       uint32_t start = ParseExprList(TokenKind::RParen, &count);
@@ -130,13 +139,12 @@ NodeId Parser::ParsePostfix(NodeId base) {
       TokenId name;
       if (!ExpectIdentifier(&name, "a field name after `.`")) break;
       base = Add(NodeKind::Field, name, base, InternTok(name));
-    } else if (At(TokenKind::PlusPlus) || At(TokenKind::MinusMinus)) {
+    } else {  // ++ or --
       Advance();
       base = Add(NodeKind::Postfix, tok, base, 0, 0, uint8_t(tokens_.kinds[tok]));
-    } else {
-      break;
     }
   }
+  EndChain(chain);
   return base;
 }
 

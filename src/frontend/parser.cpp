@@ -140,15 +140,31 @@ void Parser::SyncItem() {
 // (jump to Eof) rather than try to resynchronise inside a pathological construct.
 bool Parser::EnterDepth() {
   ++depth_;
-  if (depth_ <= kMaxDepth) return !bail_;
+  if (depth_ <= kMaxDepth && depth_ + chain_depth_ <= kMaxTreeDepth) return !bail_;
+  ReportTooDeep();
+  return false;
+}
+
+// Counts one more operator of a left-associative chain; false once the tree would be too deep.
+bool Parser::ExtendChain(uint32_t* chain) {
+  ++*chain;
+  ++chain_depth_;
+  if (depth_ + chain_depth_ <= kMaxTreeDepth) return !bail_;
+  ReportTooDeep();
+  return false;
+}
+
+void Parser::ReportTooDeep() {
   if (!bail_) {
-    diags_.Report(DiagKind::NestingTooDeep, tokens_.Range(pos_),
-                  "nesting is too deep (more than " + std::to_string(kMaxDepth) +
-                      " levels of expressions, blocks or types)");
+    std::string why = depth_ > kMaxDepth
+                          ? "nesting is too deep (more than " + std::to_string(kMaxDepth) +
+                                " levels of expressions, blocks or types)"
+                          : "expression is too deep (more than " + std::to_string(kMaxTreeDepth) +
+                                " levels including chained operators); split it";
+    diags_.Report(DiagKind::NestingTooDeep, tokens_.Range(pos_), std::move(why));
     bail_ = true;
   }
   pos_ = TokenId(tokens_.size() - 1);
-  return false;
 }
 
 Ast Parse(const TokenList& tokens, std::string_view text, NameTable& names, DiagnosticEngine& diags) {

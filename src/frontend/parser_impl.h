@@ -60,6 +60,10 @@ class Parser {
  private:
   friend struct DepthGuard;
   static constexpr uint32_t kMaxDepth = 256;
+  // Left-associative chains (`a + b + c`, `f()()`, `x as A as B`) do not recurse here but build
+  // a tree as deep as the chain is long, and later phases walk trees recursively: so every
+  // operator of an open chain counts toward this bound on the depth of the finished tree.
+  static constexpr uint32_t kMaxTreeDepth = 4096;
 
   // Token cursor (parser.cpp).
   TokenKind Peek(uint32_t ahead = 0) const {
@@ -88,6 +92,9 @@ class Parser {
   void SyncItem();
   bool EnterDepth();
   void LeaveDepth() { --depth_; }
+  bool ExtendChain(uint32_t* chain);
+  void EndChain(uint32_t chain) { chain_depth_ -= chain; }
+  void ReportTooDeep();
 
   // Nodes and lists.
   NodeId Add(NodeKind kind, TokenId tok, uint32_t a = 0, uint32_t b = 0, uint32_t c = 0,
@@ -149,6 +156,7 @@ class Parser {
   std::vector<uint32_t> scratch_;
   TokenId pos_ = 0;
   uint32_t depth_ = 0;
+  uint32_t chain_depth_ = 0;  // operators in the chains currently open (see kMaxTreeDepth)
   bool panic_ = false;  // an error was reported; further ones wait for the next sync point
   bool bail_ = false;   // nesting limit hit: stop parsing and suppress everything after
 };
