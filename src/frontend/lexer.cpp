@@ -48,7 +48,7 @@ class KeywordTable {
     for (uint32_t h = Hash(s, n);; h = (h + 1) & kMask) {
       const Slot& slot = slots_[h];
       if (slot.len == 0) return TokenKind::Identifier;
-      if (slot.len == n && std::memcmp(slot.text, s, n) == 0) return slot.kind;
+      if (slot.len == n && Same(slot.text, s, n)) return slot.kind;
     }
   }
 
@@ -59,6 +59,12 @@ class KeywordTable {
     uint8_t len = 0;
     TokenKind kind = TokenKind::Identifier;
   };
+  // A byte loop: keywords are short, and a libc memcmp call costs more than the compare.
+  static bool Same(const char* a, const char* b, size_t n) {
+    for (size_t i = 0; i < n; ++i)
+      if (a[i] != b[i]) return false;
+    return true;
+  }
   static uint32_t Hash(const char* s, size_t n) {
     return (uint32_t(uint8_t(s[0])) * 31u + uint32_t(uint8_t(s[1])) * 7u +
             uint32_t(uint8_t(s[n - 1])) * 3u + uint32_t(n) * 17u) & kMask;
