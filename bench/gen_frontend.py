@@ -213,6 +213,36 @@ def gen_float_fn(out, rng, name):
     out.emit("")
 
 
+def gen_branchy_fn(out, rng, name):
+    """An elif chain over a counter, `loop` with break and continue, and a static counter."""
+    out.fn(name, [("n", "s32")], "s32")
+    out.var("steps", "s32", "0")
+    out.var("v", "s32", f"n + {rng.randint(1, 30)}")
+    out.open("loop {" if out.lang == "thrust" else "for (;;) {")
+    out.emit("steps++;")
+    out.if_(f"steps > {rng.randint(5, 40)}")
+    out.emit("break;")
+    out.close()
+    out.if_(f"v % {rng.randint(2, 5)} == 0")
+    out.emit(f"v = v / 2 + {rng.randint(0, 9)};")
+    out.emit("continue;")
+    out.close()
+    ks = sorted(rng.sample(range(1, 200), 4))
+    out.if_(f"v < {ks[0]}")
+    out.emit(f"v += {rng.randint(1, 20)};")
+    for k in ks[1:]:
+        out.elif_(f"v < {k}")
+        out.emit(f"v = v * 2 - {rng.randint(1, k)};")
+    out.else_()
+    out.emit(f"v = v - {ks[-1] // 2};")
+    out.close()
+    out.close()
+    out.emit("g_calls += 1;")
+    out.emit("return v + steps;")
+    out.close()
+    out.emit("")
+
+
 def gen_caller_fn(out, rng, name, leaves, sname):
     """Calls only leaf functions, so the call depth stays at 2 and the program runs quickly."""
     out.fn(name, [("n", "s32")], "s64")
@@ -222,7 +252,7 @@ def gen_caller_fn(out, rng, name, leaves, sname):
         kind, callee, callee_struct = rng.choice(leaves)
         if kind == "arith":
             out.emit(f"total += {out.cast(f'{callee}(n, {rng.randint(1, 50)})', 's64')};")
-        elif kind == "array":
+        elif kind in ("array", "branchy"):
             out.emit(f"total += {out.cast(f'{callee}(n + {rng.randint(0, 9)})', 's64')};")
         elif kind == "float":
             out.emit(f"total += {out.cast(f'{callee}(1.5, {rng.randint(1, 6)})', 's64')};")
@@ -249,6 +279,8 @@ def generate(lines, seed, lang):
         out.emit("#include <stdint.h>")
         out.emit("#include <stdio.h>")
     out.emit("")
+    out.emit("static mut g_calls: s64 = 0;" if lang == "thrust" else "static int64_t g_calls = 0;")
+    out.emit("")
     structs = [f"Rec{i}" for i in range(8)]
     for s in structs:
         gen_struct(out, s)
@@ -258,7 +290,7 @@ def generate(lines, seed, lang):
     while len(out.lines) + len(callers) + 6 < lines:
         name = f"f{index}"
         index += 1
-        kind = rng.choice(["arith", "arith", "struct", "array", "float", "caller"])
+        kind = rng.choice(["arith", "arith", "struct", "array", "float", "branchy", "caller"])
         sname = rng.choice(structs)
         if kind == "caller" and leaves:
             gen_caller_fn(out, rng, name, leaves[-40:], sname)
@@ -272,6 +304,9 @@ def generate(lines, seed, lang):
         elif kind == "array":
             gen_array_fn(out, rng, name)
             leaves.append(("array", name, None))
+        elif kind == "branchy":
+            gen_branchy_fn(out, rng, name)
+            leaves.append(("branchy", name, None))
         else:
             gen_float_fn(out, rng, name)
             leaves.append(("float", name, None))
@@ -280,9 +315,9 @@ def generate(lines, seed, lang):
     for c in callers:
         out.emit(f"check = (check * 31 + {c}({rng.randint(1, 100)})) % 1000000007;")
     if lang == "thrust":
-        out.emit('printf("checksum %ld\\n", check);')
+        out.emit('printf("checksum %ld calls %ld\\n", check, g_calls);')
     else:
-        out.emit('printf("checksum %ld\\n", (long)check);')
+        out.emit('printf("checksum %ld calls %ld\\n", (long)check, (long)g_calls);')
     out.emit("return 0;")
     out.close()
     return "\n".join(out.lines) + "\n"
