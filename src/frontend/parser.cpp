@@ -16,6 +16,18 @@ Parser::Parser(const TokenList& tokens, std::string_view text, NameTable& names,
   ast_.nodes.reserve(tokens.size() + 1);
   ast_.lists.reserve(tokens.size() / 4 + 8);
   scratch_.reserve(256);
+  name_cache_.resize(kNameCacheSize);
+}
+
+NameId Parser::InternTok(TokenId t) {
+  std::string_view s = Text(t);
+  uint32_t h = 2166136261u;  // FNV-1a
+  for (char c : s) h = (h ^ uint8_t(c)) * 16777619u;
+  NameCacheSlot& slot = name_cache_[h & (kNameCacheSize - 1)];
+  if (slot.len == s.size() && slot.text && std::string_view(slot.text, slot.len) == s) return slot.id;
+  NameId id = names_.Intern(s);
+  slot = {s.data(), uint32_t(s.size()), id};
+  return id;
 }
 
 // file = { item | ";" } EOF
@@ -75,6 +87,10 @@ bool Parser::Expect(TokenKind k, std::string_view what) {
 bool Parser::ExpectIdentifier(TokenId* tok, std::string_view what) {
   *tok = pos_;
   if (Accept(TokenKind::Identifier)) return true;
+  if (IsReservedWord(Peek())) {  // `var load: s32`: say the word is reserved, then go on
+    ReportReserved(Advance());
+    return true;
+  }
   ErrorExpected(what);
   return false;
 }

@@ -81,7 +81,7 @@ class Parser {
   std::string_view Text(TokenId t) const {
     return text_.substr(tokens_.offsets[t], tokens_.lengths[t]);
   }
-  NameId InternTok(TokenId t) { return names_.Intern(Text(t)); }
+  NameId InternTok(TokenId t);
   bool ExpectIdentifier(TokenId* tok, std::string_view what);
 
   // Errors and recovery (parser.cpp).
@@ -154,6 +154,15 @@ class Parser {
   DiagnosticEngine& diags_;
   Ast ast_;
   std::vector<uint32_t> scratch_;
+  // A direct-mapped cache in front of NameTable::Intern (std::hash over a node-based map):
+  // identifiers repeat constantly, so most lookups end here. Entries point into the source text.
+  struct NameCacheSlot {
+    const char* text = nullptr;
+    uint32_t len = 0;
+    NameId id = 0;
+  };
+  static constexpr uint32_t kNameCacheSize = 4096;
+  std::vector<NameCacheSlot> name_cache_;
   TokenId pos_ = 0;
   uint32_t depth_ = 0;
   uint32_t chain_depth_ = 0;  // operators in the chains currently open (see kMaxTreeDepth)

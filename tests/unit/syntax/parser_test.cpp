@@ -494,6 +494,12 @@ TEST_CASE("parser: reserved words are rejected where used") {
   CHECK(run.diags.All()[0].message == "`asm` is reserved and not supported");
   CHECK(run.Count(DiagKind::UnexpectedToken) == 0);
   CHECK(ParseRun{"type T = write;"}.Count(DiagKind::ReservedKeyword) == 1);
+  // As a name of anything: one ReservedKeyword each, and the parse goes on normally.
+  ParseRun names{"fn pass(load: s32) { var write: s32 = s.alloc; } struct embedded { address: u8 }"};
+  CHECK(names.Count(DiagKind::ReservedKeyword) == 6);
+  CHECK(names.DiagCount() == 6);
+  CHECK(names.ast.fns.size() == 1);
+  CHECK(names.ast.structs.size() == 1);
 }
 
 TEST_CASE("parser: lexer errors do not cascade into parser errors") {
