@@ -1,0 +1,196 @@
+// Compile-time evaluation (section 10): lowers a thunk `fn (out: ptr) -> void` for an expression,
+// makes sure its whole dependency closure (functions, statics with their initializers) is in the
+// module, runs it through the ir::Evaluator and turns the bytes it wrote into a constant.
+// Dependency order comes from working on demand; cycles are reported with every step.
+#include <cstring>
+
+#include "frontend/sema_impl.h"
+
+namespace thrustc::frontend {
+
+bool Sema::PushFrame(EvalState& state, std::string what, SourceRange decl, SourceRange use) {
+  if (state == EvalState::InProgress) {
+    size_t start = 0;
+    for (size_t i = 0; i < eval_stack_.size(); ++i)
+      if (eval_stack_[i].what == what) start = i;
+    std::string cycle;
+    for (size_t i = start; i < eval_stack_.size(); ++i) cycle += eval_stack_[i].what + " -> ";
+    auto& d = Error(DiagKind::ConstantCycle, use, "cycle in compile-time evaluation: " + cycle + what);
+    for (size_t i = start; i < eval_stack_.size(); ++i) {
+      std::string next = i + 1 < eval_stack_.size() ? eval_stack_[i + 1].what : what;
+      in_.diags->AddNote(d, eval_stack_[i].range, eval_stack_[i].what + " needs " + next);
+    }
+    return false;
+  }
+  state = EvalState::InProgress;
+  eval_stack_.push_back({std::move(what), decl});
+  return true;
+}
+
+void Sema::PopFrame(EvalState& state) {
+  state = EvalState::Done;
+  eval_stack_.pop_back();
+}
+
+std::optional<ConstVal> Sema::EvalNode(FnCtx& fc, NodeId n, TypeId type, SourceRange site, const std::string& what) {
+  if (!in_.evaluator) {
+    Error(DiagKind::NotSupported, site, "compile-time evaluation of " + what + " needs an evaluator");
+    return std::nullopt;
+  }
+  ir::Function fn;
+  fn.name = "__ct." + std::to_string(thunk_count_++);
+  fn.compiletime = true;
+  fn.sig.params = {ir::AbiType{ir::Type::Ptr}};
+  fn.loc = site.begin;
+  ir::FuncId id = ir::FuncId(mod_.functions.size());
+  mod_.functions.push_back(std::move(fn));
+  func_sym_.push_back(UINT32_MAX);
+  func_callees_.emplace_back();
+  func_statics_.emplace_back();
+  {
+    LowerCtx lc(*this, fc, mod_, id);
+    lc.slots.assign(fc.locals.size(), UINT32_MAX);
+    lc.addrs.assign(fc.locals.size(), ir::kNoReg);
+    lc.b.SetBlock(lc.b.NewBlock("entry"));
+    lc.b.SetLoc(site.begin);
+    ir::Reg out = lc.b.NewReg(ir::Type::Ptr);
+    mod_.functions[id].params.push_back(out);
+    ir::Reg v = LowerAs(lc, n, type);
+    if (types_.IsAggregate(type)) lc.b.Copy(out, v, int64_t(types_.SizeOf(type)));
+    else if (type != kVoid) lc.b.Store(types_.IrType(type), v, out);
+    lc.b.Ret();
+  }
+  if (!EnsureClosure(id, site)) return std::nullopt;
+  uint64_t size = types_.SizeOf(type);
+  std::vector<uint64_t> buffer(size / 8 + 2, 0);
+  auto failure = in_.evaluator->Run(mod_, id, buffer.data());
+  if (failure) {
+    ReportEvalFailure(*failure, site, what);
+    return std::nullopt;
+  }
+  if (type == kVoid) return ConstVal{kVoid};
+  return ConstFromBytes(type, reinterpret_cast<const uint8_t*>(buffer.data()), site, what);
+}
+
+bool Sema::EnsureClosure(ir::FuncId root, SourceRange site) {
+  ++epoch_;
+  std::vector<ir::FuncId> work{root};
+  while (!work.empty()) {
+    ir::FuncId f = work.back();
+    work.pop_back();
+    std::vector<ir::FuncId> callees = func_callees_[f];
+    std::vector<uint32_t> statics = func_statics_[f];
+    for (uint32_t s : statics)
+      if (!EnsureStaticInit(s, site)) return false;
+    for (ir::FuncId c : callees) {
+      if (visit_epoch_.size() <= c) visit_epoch_.resize(mod_.functions.size() + 1, 0);
+      if (visit_epoch_[c] == epoch_) continue;
+      visit_epoch_[c] = epoch_;
+      uint32_t s = func_sym_[c];
+      if (s != UINT32_MAX && !EnsureLowered(s, site)) return false;
+      work.push_back(c);
+    }
+  }
+  return true;
+}
+
+static uint64_t ReadBits(const uint8_t* p, uint64_t size) {
+  uint64_t v = 0;
+  std::memcpy(&v, p, size);
+  return v;
+}
+
+std::optional<ConstVal> Sema::ConstFromBytes(TypeId type, const uint8_t* bytes, SourceRange site,
+                                             const std::string& what) {
+  TypeId t = types_.Unqual(type);
+  ConstVal v{type};
+  if (types_.IsInt(t) || t == kBool) {
+    v.i = __int128(ReadBits(bytes, types_.SizeOf(t)));
+    return Normalize(v);
+  }
+  if (t == kF32) {
+    float f;
+    std::memcpy(&f, bytes, 4);
+    v.f = f;
+    return v;
+  }
+  if (t == kF64) {
+    std::memcpy(&v.f, bytes, 8);
+    return v;
+  }
+  if (types_.IsPointerLike(t)) {
+    uint64_t addr = ReadBits(bytes, 8);
+    if (addr == 0) return v;
+    if (types_.IsStringLike(t)) {
+      auto s = in_.evaluator->ReadCString(addr);
+      if (s) {
+        v.global = StringGlobal(*s);
+        return v;
+      }
+    }
+    auto& d = Error(DiagKind::ResultHasPointer, site,
+                    "the result of " + what + " is a pointer (" + TypeStr(type) +
+                        "); compile-time results cannot contain pointers");
+    in_.diags->AddNote(d, {}, "only strings (`const array[char]`, `array[char]`, `ptr[char]`) are copied out");
+    return std::nullopt;
+  }
+  if (!CheckNoPointers(t, bytes, "", site, what)) return std::nullopt;
+  uint64_t size = types_.SizeOf(t);
+  v.global = BytesGlobal(std::vector<uint8_t>(bytes, bytes + size), types_.AlignOf(t), ".const.");
+  return v;
+}
+
+bool Sema::CheckNoPointers(TypeId type, const uint8_t* bytes, std::string path, SourceRange site,
+                           const std::string& what) {
+  TypeId t = types_.Unqual(type);
+  if (types_.IsPointerLike(t)) {
+    if (ReadBits(bytes, 8) == 0) return true;
+    Error(DiagKind::ResultHasPointer, site,
+          path + " is a pointer; compile-time results cannot contain pointers (in the result of " + what + ")");
+    return false;
+  }
+  if (types_.Kind(t) == TypeKind::FixedArray) {
+    TypeId elem = types_[t].elem;
+    uint64_t es = types_.SizeOf(elem);
+    for (uint64_t i = 0; i < types_[t].count; ++i)
+      if (!CheckNoPointers(elem, bytes + i * es, "element " + std::to_string(i) + " of " + (path.empty() ? "the array" : path),
+                           site, what))
+        return false;
+    return true;
+  }
+  if (types_.Kind(t) == TypeKind::Struct) {
+    const StructInfo& s = types_.Struct(t);
+    std::string owner = "`" + std::string(Str(s.name)) + "`";
+    for (const FieldInfo& f : s.fields) {
+      std::string p = "field `" + std::string(Str(f.name)) + "` of " + (path.empty() ? owner : path);
+      if (!CheckNoPointers(f.type, bytes + f.offset, p, site, what)) return false;
+    }
+  }
+  return true;
+}
+
+void Sema::ReportEvalFailure(const ir::EvalFailure& f, SourceRange site, const std::string& what) {
+  using K = ir::EvalFailure::Kind;
+  std::string where = f.function.rfind("__ct.", 0) == 0 ? "the compile-time expression"
+                                                         : "function `" + f.function + "`";
+  DiagKind kind = DiagKind::CompileTimeCrash;
+  std::string msg;
+  switch (f.kind) {
+    case K::Trap:
+      kind = DiagKind::CompileTimeTrap;
+      msg = "compile-time code trapped in " + where + ": " + f.message;
+      break;
+    case K::MissingSymbol:
+      kind = DiagKind::MissingSymbol;
+      msg = f.message + " (called from " + where + ")";
+      break;
+    case K::Timeout: msg = "compile-time code ran past the time limit in " + where; break;
+    case K::MemoryLimit: msg = "compile-time code exceeded the memory limit in " + where; break;
+    default: msg = "compile-time code crashed in " + where + ": " + f.message; break;
+  }
+  auto& d = Error(kind, site, msg);
+  if (f.loc.Valid()) in_.diags->AddNote(d, {f.loc, 1}, "in " + where + " here");
+  in_.diags->AddNote(d, site, "during compile-time evaluation of " + what);
+}
+
+}  // namespace thrustc::frontend

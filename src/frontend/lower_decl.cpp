@@ -1,0 +1,127 @@
+// Lowering of declarations: a checked function body becomes an ir::Function (parameters in stack
+// slots, aggregate parameters by address), frontend types become ABI types (aggregates flattened
+// into leaves from the frontend's own layout), and `@extern` prototypes become External functions.
+#include "frontend/sema_impl.h"
+
+namespace thrustc::frontend {
+
+void Sema::NoteCallee(ir::FuncId caller, ir::FuncId callee) {
+  auto& v = func_callees_[caller];
+  if (v.empty() || v.back() != callee) v.push_back(callee);
+}
+
+void Sema::NoteStatic(ir::FuncId fn, uint32_t sym) {
+  auto& v = func_statics_[fn];
+  if (v.empty() || v.back() != sym) v.push_back(sym);
+}
+
+static void FlattenLeaves(const TypeTable& types, TypeId t, uint32_t base, std::vector<ir::AggType::Leaf>& out) {
+  t = types.Unqual(t);
+  if (types.Kind(t) == TypeKind::Struct) {
+    for (const FieldInfo& f : types.Struct(t).fields) FlattenLeaves(types, f.type, base + uint32_t(f.offset), out);
+  } else if (types.Kind(t) == TypeKind::FixedArray) {
+    uint32_t es = uint32_t(types.SizeOf(types[t].elem));
+    for (uint64_t i = 0; i < types[t].count; ++i) FlattenLeaves(types, types[t].elem, base + uint32_t(i) * es, out);
+  } else {
+    out.push_back({types.IrType(t), base});
+  }
+}
+
+ir::AggId Sema::AggOf(TypeId t) {
+  t = types_.Unqual(t);
+  bool is_struct = types_.Kind(t) == TypeKind::Struct;
+  if (is_struct && types_.Struct(t).agg != UINT32_MAX) return types_.Struct(t).agg;
+  if (!is_struct)
+    if (auto it = array_aggs_.find(t); it != array_aggs_.end()) return it->second;
+  ir::AggType agg;
+  agg.name = types_.Print(t, *names_);
+  agg.size = uint32_t(types_.SizeOf(t));
+  agg.align = types_.AlignOf(t);
+  // Large aggregates always travel in memory; their leaves would only cost space.
+  if (agg.size <= 4096) FlattenLeaves(types_, t, 0, agg.leaves);
+  ir::AggId id = ir::AggId(mod_.aggs.size());
+  mod_.aggs.push_back(std::move(agg));
+  if (is_struct) types_.Struct(t).agg = id;
+  else array_aggs_.emplace(t, id);
+  return id;
+}
+
+ir::AbiType Sema::AbiOf(TypeId t) {
+  if (types_.IsAggregate(t)) return ir::AbiType{ir::Type::Void, AggOf(t)};
+  return ir::AbiType{types_.IrType(t)};
+}
+
+ir::Signature Sema::SignatureOf(TypeId fn_type, bool variadic) {
+  ir::Signature sig;
+  for (TypeId p : types_.FnParams(fn_type)) sig.params.push_back(AbiOf(p));
+  sig.ret = AbiOf(types_[fn_type].elem);
+  sig.variadic = variadic;
+  return sig;
+}
+
+ir::FuncId Sema::ExternFunction(const std::string& symbol, const ir::Signature& sig) {
+  auto [it, inserted] = externs_.try_emplace(symbol, ir::FuncId(mod_.functions.size()));
+  if (!inserted) return it->second;
+  ir::Function fn;
+  fn.name = symbol;
+  fn.sig = sig;
+  fn.linkage = ir::Linkage::External;
+  mod_.functions.push_back(std::move(fn));
+  func_sym_.push_back(UINT32_MAX);
+  func_callees_.emplace_back();
+  func_statics_.emplace_back();
+  return it->second;
+}
+
+ir::Reg Sema::LocalAddr(LowerCtx& lc, uint32_t local) {
+  if (lc.addrs[local] != ir::kNoReg) return lc.addrs[local];
+  return lc.b.SlotAddr(lc.slots[local]);
+}
+
+ir::Reg Sema::TempSlot(LowerCtx& lc, TypeId t) {
+  return lc.b.SlotAddr(lc.b.NewSlot(uint32_t(types_.SizeOf(t)), types_.AlignOf(t)));
+}
+
+void Sema::StoreValue(LowerCtx& lc, TypeId t, ir::Reg value, ir::Reg addr) {
+  if (types_.IsAggregate(t)) {
+    if (types_.SizeOf(t)) lc.b.Copy(addr, value, int64_t(types_.SizeOf(t)));
+    return;
+  }
+  lc.b.Store(types_.IrType(t), value, addr);
+}
+
+ir::Reg Sema::LoadValue(LowerCtx& lc, TypeId t, ir::Reg addr) {
+  if (types_.IsAggregate(t)) return addr;  // aggregates travel by address
+  return lc.b.Load(types_.IrType(t), addr);
+}
+
+void Sema::LowerFunction(uint32_t s, FnCtx& fc) {
+  ir::FuncId id = syms_[s].ir;
+  const Ast& ast = AstOf(fc.file);
+  const FnDecl& d = ast.fns[syms_[s].decl];
+  LowerCtx lc(*this, fc, mod_, id);
+  lc.slots.assign(fc.locals.size(), UINT32_MAX);
+  lc.addrs.assign(fc.locals.size(), ir::kNoReg);
+  lc.b.SetBlock(lc.b.NewBlock("entry"));
+  lc.b.SetLoc(ast.tokens->Loc(d.name_tok));
+  for (uint32_t i = 0; i < d.params.count; ++i) {
+    const Symbol& p = fc.locals[i];
+    if (types_.IsAggregate(p.type)) {
+      ir::Reg r = lc.b.NewReg(ir::Type::Ptr);
+      mod_.functions[id].params.push_back(r);
+      lc.addrs[i] = r;  // the callee's own copy
+      continue;
+    }
+    ir::Reg r = lc.b.NewReg(types_.IrType(p.type));
+    mod_.functions[id].params.push_back(r);
+    lc.slots[i] = lc.b.NewSlot(uint32_t(types_.SizeOf(p.type)), types_.AlignOf(p.type), std::string(Str(p.name)));
+    lc.b.Store(types_.IrType(p.type), r, lc.b.SlotAddr(lc.slots[i]));
+  }
+  LowerBlock(lc, d.body);
+  if (!lc.b.Terminated()) {
+    if (fc.ret == kVoid) lc.b.Ret();
+    else lc.b.Trap(ir::TrapKind::Unreachable);  // the checker proved this is never reached
+  }
+}
+
+}  // namespace thrustc::frontend

@@ -1,0 +1,89 @@
+// Entry point of semantic analysis and lowering: sets up the side tables, collects every
+// top-level declaration of every file, then checks and lowers them in source order (compile-time
+// work happens on demand, in dependency order).
+#include "frontend/sema.h"
+
+#include "frontend/sema_impl.h"
+
+namespace thrustc::frontend {
+
+namespace {
+constexpr std::string_view kPrimitiveSpellings[] = {
+    "", "void", "bool", "char", "s8", "s16", "s32", "s64", "ssize", "u8", "u16", "u32", "u64",
+    "usize", "f32", "f64", "", "", "", "ptr"};
+constexpr std::string_view kUnsupported[] = {"u128", "s128", "f80", "f128", "fppc_128", "addr"};
+constexpr std::pair<std::string_view, Builtin> kBuiltins[] = {
+    {"sizeOf", Builtin::SizeOf}, {"alignOf", Builtin::AlignOf}, {"halloc", Builtin::HAlloc},
+    {"memcpy", Builtin::MemCpy}, {"memmove", Builtin::MemMove}, {"memset", Builtin::MemSet}};
+}  // namespace
+
+Sema::Sema(const SemaInput& in, ir::Module& m) : in_(in), mod_(m), names_(in.names) {}
+
+Diagnostic& Sema::Error(DiagKind kind, SourceRange r, std::string msg) {
+  return in_.diags->Report(kind, r, std::move(msg));
+}
+
+uint32_t Sema::LookupGlobal(uint32_t file, NameId name) const {
+  const auto& priv = files_[file].private_syms;
+  if (auto it = priv.find(name); it != priv.end()) return it->second;
+  if (auto it = public_syms_.find(name); it != public_syms_.end()) return it->second;
+  return UINT32_MAX;
+}
+
+bool Sema::Run() {
+  std::vector<TypeId> prim;
+  for (uint32_t i = 0; i < kPrimitiveCount; ++i) {
+    if (kPrimitiveSpellings[i].empty()) continue;
+    NameId id = names_->Intern(kPrimitiveSpellings[i]);
+    if (prim.size() <= id) prim.resize(id + 1, 0);
+    prim[id] = i + 1;
+  }
+  for (auto s : kUnsupported) {
+    NameId id = names_->Intern(s);
+    if (prim.size() <= id) prim.resize(id + 1, 0);
+    prim[id] = UINT32_MAX;
+  }
+  prim_names_ = std::move(prim);
+  for (auto& [s, b] : kBuiltins) builtin_names_.emplace(names_->Intern(s), b);
+  main_name_ = names_->Intern("main");
+
+  files_.resize(in_.files.size());
+  for (uint32_t f = 0; f < files_.size(); ++f) {
+    FileInfo& info = files_[f];
+    info.ast = in_.files[f];
+    size_t n = info.ast->nodes.size();
+    info.types.assign(n, kErrorType);
+    info.refs.assign(n, 0);
+    info.consts.assign(n, 0);
+  }
+  for (uint32_t f = 0; f < files_.size(); ++f) CollectFile(f);
+  for (uint32_t s = 0; s < syms_.size(); ++s)
+    if (syms_[s].kind == SymKind::Func) EnsureSignature(s);
+
+  // Source order; everything a declaration depends on is handled on demand first.
+  for (uint32_t s = 0; s < syms_.size(); ++s) {
+    Symbol& sym = syms_[s];
+    SourceRange r = TokRange(sym.file, sym.tok);
+    switch (sym.kind) {
+      case SymKind::Struct: EnsureSymbolType(s); break;
+      case SymKind::Alias: EnsureSymbolType(s); break;
+      case SymKind::Const: EnsureConst(s, r); break;
+      case SymKind::Static: EnsureStaticInit(s, r); break;
+      case SymKind::Enum:
+        for (uint32_t m = 0; m < enum_members_[sym.value].size(); ++m) EnsureEnumMember(s, m, r);
+        break;
+      case SymKind::Func:
+        if (!sym.is_extern) EnsureLowered(s, r);
+        break;
+      default: break;
+    }
+  }
+  return !in_.diags->HasErrors();
+}
+
+bool CheckAndLower(const SemaInput& input, ir::Module& out) {
+  Sema sema(input, out);
+  return sema.Run();
+}
+
+}  // namespace thrustc::frontend

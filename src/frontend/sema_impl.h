@@ -1,0 +1,284 @@
+// Internal state of semantic analysis and lowering, shared by check_*.cpp, consteval.cpp,
+// fold.cpp and lower_*.cpp. One Sema object lives for one CheckAndLower call. Functions are
+// checked and then lowered one at a time, on demand when compile-time code needs them.
+#pragma once
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "frontend/sema.h"
+#include "frontend/types.h"
+
+namespace thrustc::frontend {
+
+enum class SymKind : uint8_t { Func, Const, Static, Struct, Enum, Alias, Var, Param, Builtin };
+enum class EvalState : uint8_t { None, InProgress, Done };
+enum class Builtin : uint8_t { SizeOf, AlignOf, HAlloc, MemCpy, MemMove, MemSet };
+
+// A constant: folded by the checker or produced by compile-time evaluation. Scalars carry their
+// value; strings and aggregates live in a read-only global.
+struct ConstVal {
+  ConstVal(TypeId t = kErrorType, __int128 iv = 0, double fv = 0, uint32_t g = UINT32_MAX)
+      : type(t), i(iv), f(fv), global(g) {}
+  TypeId type = kErrorType;
+  __int128 i = 0;  // integers (exact value), bool, char, null pointers
+  double f = 0;    // floats
+  uint32_t global = UINT32_MAX;
+};
+
+struct Symbol {
+  explicit Symbol(SymKind k) : kind(k) {}
+  SymKind kind;
+  EvalState state = EvalState::None;
+  bool is_public = false, is_mut = false, compiletime = false, is_extern = false;
+  bool variadic = false, broken = false, packed = false;
+  uint32_t file = 0;
+  uint32_t decl = 0;    // index into the Ast table of its kind (Alias: the item node)
+  NameId name = 0;
+  TokenId tok = 0;
+  TypeId type = kErrorType;
+  uint32_t value = UINT32_MAX;  // Const: index into consts_
+  uint32_t ir = UINT32_MAX;     // Func: FuncId; Static: GlobalId
+  uint32_t align = 0;           // @align(N)
+  uint64_t literal_bytes = 0;   // array[T] variable initialised from a literal (sizeOf)
+  NodeId init = kNoNode;        // locals: initializer node
+  std::string extern_name;      // Func/Static with @extern
+};
+
+// Per-node annotations of one file: side arrays indexed by NodeId.
+struct FileInfo {
+  const Ast* ast = nullptr;
+  std::vector<TypeId> types;    // the type of every checked expression or type node
+  std::vector<uint32_t> refs;   // Name: symbol ref; Field: field index (+flags); Call: callee kind
+  std::vector<uint32_t> consts; // index+1 into consts_, 0 = not constant
+  std::unordered_map<NameId, uint32_t> private_syms;
+};
+
+// Symbol references in FileInfo::refs.
+constexpr uint32_t kLocalRef = 0x80000000u;   // | local index
+constexpr uint32_t kBuiltinRef = 0x40000000u; // | Builtin
+constexpr uint32_t kFieldByValue = 0x20000000u;  // Field on a non-place struct value
+
+// The checker's state for one function body (or a global initializer).
+struct FnCtx {
+  uint32_t file = 0;
+  uint32_t fn_sym = UINT32_MAX;
+  TypeId ret = kVoid;
+  bool compiletime = false;  // inside a @compiletime function
+  bool broken = false;       // an error inside: never lowered
+  std::vector<Symbol> locals;
+  std::vector<uint32_t> scope;        // visible locals in declaration order
+  std::vector<uint32_t> scope_marks;
+  uint32_t loop_depth = 0;
+  std::vector<bool> loop_breaks;      // per open loop: saw a `break`
+};
+
+// A frame of the compile-time dependency stack, for cycle reports.
+struct EvalFrame {
+  std::string what;   // "constant `A`", "function `f`"
+  SourceRange range;  // where it is declared
+};
+
+class Sema;
+
+// Lowering state for one IR function.
+struct LowerCtx {
+  LowerCtx(Sema& s, FnCtx& f, ir::Module& m, ir::FuncId id) : fc(f), b(m, id), func(id) { (void)s; }
+  FnCtx& fc;
+  ir::Builder b;
+  ir::FuncId func;
+  std::vector<ir::SlotId> slots;  // per local of fc
+  std::vector<ir::Reg> addrs;     // per local: an address register (aggregate params) or kNoReg
+  struct Loop {
+    ir::BlockId brk, cont;
+    size_t defer_depth;
+  };
+  std::vector<Loop> loops;
+  std::vector<NodeId> defers;       // pending deferred statements, innermost last
+  std::vector<size_t> defer_marks;  // per open block
+};
+
+class Sema {
+ public:
+  Sema(const SemaInput& in, ir::Module& m);
+  bool Run();
+
+  // --- shared helpers (sema.cpp)
+  const Ast& AstOf(uint32_t file) const { return *files_[file].ast; }
+  FileInfo& Info(uint32_t file) { return files_[file]; }
+  SourceRange NodeRange(uint32_t file, NodeId n) const { return files_[file].ast->Range(n); }
+  SourceRange TokRange(uint32_t file, TokenId t) const { return files_[file].ast->tokens->Range(t); }
+  Diagnostic& Error(DiagKind kind, SourceRange r, std::string msg);
+  std::string TypeStr(TypeId t) const { return "`" + types_.Print(t, *names_) + "`"; }
+  std::string_view Str(NameId n) const { return names_->Str(n); }
+  uint32_t LookupGlobal(uint32_t file, NameId name) const;  // symbol index or UINT32_MAX
+  uint32_t AddConst(const ConstVal& v) {
+    consts_.push_back(v);
+    return uint32_t(consts_.size() - 1);
+  }
+  const ConstVal* NodeConst(uint32_t file, NodeId n) const {
+    uint32_t c = files_[file].consts[n];
+    return c ? &consts_[c - 1] : nullptr;
+  }
+  void SetNodeConst(uint32_t file, NodeId n, const ConstVal& v) { files_[file].consts[n] = AddConst(v) + 1; }
+
+  // --- declarations (check_decl.cpp)
+  void CollectFile(uint32_t file);
+  void CheckAttributes(uint32_t file, ListRef attrs, uint32_t allowed, Symbol& sym);
+  bool EnsureSignature(uint32_t sym);
+  void CheckMain(uint32_t sym);
+  TypeId ResolveType(FnCtx* fc, uint32_t file, NodeId n);
+  TypeId ResolveTypeName(FnCtx* fc, uint32_t file, NodeId n);
+  bool EnsureStructLayout(TypeId t, SourceRange use);
+  TypeId EnsureSymbolType(uint32_t sym);
+  bool EnsureConst(uint32_t sym, SourceRange use);
+  bool EnsureStaticInit(uint32_t sym, SourceRange use);
+  bool EnsureEnumMember(uint32_t enum_sym, uint32_t member, SourceRange use);
+  bool EnsureLowered(uint32_t sym, SourceRange use);
+  void CheckFunction(uint32_t sym);
+
+  // --- statements (check_stmt.cpp)
+  bool CheckStmt(FnCtx& fc, NodeId n);  // returns whether control never falls through
+  bool CheckBlock(FnCtx& fc, NodeId n, bool new_scope = true);
+  void CheckLocalDecl(FnCtx& fc, NodeId n);
+  uint32_t DeclareLocal(FnCtx& fc, Symbol sym);
+  bool CheckScoped(FnCtx& fc, NodeId n);
+  bool InitStatic(FnCtx& fc, Symbol& sym, std::string what);
+  uint32_t LookupLocal(const FnCtx& fc, NameId name) const;
+  void CheckCondition(FnCtx& fc, NodeId n);
+  std::optional<ConstVal> EvalInitializer(FnCtx& fc, NodeId init, TypeId type, std::string what,
+                                          SourceRange decl_range);
+
+  // --- expressions (check_expr.cpp, check_call.cpp)
+  TypeId CheckExpr(FnCtx& fc, NodeId n, TypeId expected = kErrorType);
+  TypeId CheckValue(FnCtx& fc, NodeId n, TypeId target);
+  bool Coerce(FnCtx& fc, NodeId n, TypeId target);
+  TypeId CheckExprInner(FnCtx& fc, NodeId n, TypeId expected);
+  TypeId CheckName(FnCtx& fc, NodeId n);
+  TypeId CheckBinary(FnCtx& fc, NodeId n);
+  TypeId CheckAssign(FnCtx& fc, NodeId n);
+  TypeId CheckUnary(FnCtx& fc, NodeId n, TypeId expected);
+  TypeId CheckIncDec(FnCtx& fc, NodeId n);
+  TypeId CheckCast(FnCtx& fc, NodeId n);
+  TypeId CheckIndex(FnCtx& fc, NodeId n);
+  TypeId CheckField(FnCtx& fc, NodeId n);
+  TypeId CheckDeref(FnCtx& fc, NodeId n);
+  TypeId CheckRef(FnCtx& fc, NodeId n);
+  TypeId CheckEnumAccess(FnCtx& fc, NodeId n);
+  TypeId CheckStructLit(FnCtx& fc, NodeId n);
+  TypeId CheckArrayLit(FnCtx& fc, NodeId n, TypeId expected, bool fixed);
+  TypeId CheckCall(FnCtx& fc, NodeId n);
+  TypeId CheckBuiltin(FnCtx& fc, NodeId n, Builtin which);
+  TypeId CheckArgs(FnCtx& fc, NodeId n, TypeId fn_type, bool variadic, std::string_view callee);
+  TypeId TypeOrExprOfArg(FnCtx& fc, NodeId arg, uint64_t* literal_bytes);
+  bool IsPlace(FnCtx& fc, NodeId n);
+  TypeId PlaceType(FnCtx& fc, NodeId n);  // the stored type when assigning to n
+  bool CheckAssignable(FnCtx& fc, NodeId n, TypeId place_type);
+  TypeId DefaultLiteralType(FnCtx& fc, NodeId n);
+  bool InConstContext(const FnCtx& fc) const { return const_depth_ > 0 || fc.compiletime; }
+  Symbol& RefSymbol(FnCtx& fc, uint32_t ref) {
+    return (ref & kLocalRef) ? fc.locals[ref & ~kLocalRef] : syms_[ref - 1];
+  }
+  static TypeId PromoteVariadic(const TypeTable& types, TypeId t);
+
+  // --- folding (fold.cpp)
+  std::optional<ConstVal> FoldBinary(uint8_t op, const ConstVal& a, const ConstVal& b, TypeId operand, TypeId result);
+  std::optional<ConstVal> FoldUnary(uint8_t op, const ConstVal& a);
+  std::optional<ConstVal> FoldCast(const ConstVal& a, TypeId to);
+  ConstVal Normalize(ConstVal v) const;  // wraps integers to their type
+  uint32_t StringGlobal(const std::string& s);
+  uint32_t BytesGlobal(const std::vector<uint8_t>& bytes, uint32_t align, std::string prefix);
+  bool ConstToBytes(const ConstVal& v, uint8_t* out);
+
+  // --- compile-time evaluation (consteval.cpp)
+  std::optional<ConstVal> EvalNode(FnCtx& fc, NodeId n, TypeId type, SourceRange site, const std::string& what);
+  bool EnsureClosure(ir::FuncId root, SourceRange site);
+  bool PushFrame(EvalState& state, std::string what, SourceRange decl, SourceRange use);
+  void PopFrame(EvalState& state);
+  std::optional<ConstVal> ConstFromBytes(TypeId type, const uint8_t* bytes, SourceRange site,
+                                         const std::string& what);
+  bool CheckNoPointers(TypeId type, const uint8_t* bytes, std::string path, SourceRange site,
+                       const std::string& what);
+  void ReportEvalFailure(const ir::EvalFailure& f, SourceRange site, const std::string& what);
+
+  // --- lowering (lower_decl.cpp, lower_stmt.cpp, lower_expr.cpp)
+  void LowerFunction(uint32_t sym, FnCtx& fc);
+  ir::AbiType AbiOf(TypeId t);
+  ir::AggId AggOf(TypeId t);
+  ir::Signature SignatureOf(TypeId fn_type, bool variadic);
+  ir::FuncId ExternFunction(const std::string& symbol, const ir::Signature& sig);
+  void LowerStmt(LowerCtx& lc, NodeId n);
+  void LowerBlock(LowerCtx& lc, NodeId n);
+  void LowerLocalDecl(LowerCtx& lc, NodeId n);
+  void LowerIf(LowerCtx& lc, NodeId n);
+  void LowerLoop(LowerCtx& lc, NodeId cond, NodeId body, NodeId step);
+  void LowerReturn(LowerCtx& lc, NodeId n);
+  void RunDefers(LowerCtx& lc, size_t down_to);
+  void StartDeadBlock(LowerCtx& lc);
+  ir::Reg LowerExpr(LowerCtx& lc, NodeId n);
+  ir::Reg LowerAs(LowerCtx& lc, NodeId n, TypeId target);
+  ir::Reg LowerAddr(LowerCtx& lc, NodeId n);
+  ir::Reg LowerConst(LowerCtx& lc, const ConstVal& v);
+  ir::Reg LowerBinary(LowerCtx& lc, NodeId n);
+  ir::Reg LowerArith(LowerCtx& lc, uint8_t op, TypeId t, ir::Reg a, ir::Reg b, TypeId rhs_type);
+  ir::Reg LowerCompare(LowerCtx& lc, uint8_t op, TypeId t, ir::Reg a, ir::Reg b);
+  ir::Reg LowerLogical(LowerCtx& lc, NodeId n);
+  ir::Reg LowerAssign(LowerCtx& lc, NodeId n);
+  ir::Reg LowerUnary(LowerCtx& lc, NodeId n);
+  ir::Reg LowerIncDec(LowerCtx& lc, NodeId operand, bool inc);
+  ir::Reg LowerIndex(LowerCtx& lc, NodeId n);
+  ir::Reg LowerField(LowerCtx& lc, NodeId n);
+  ir::Reg LowerCall(LowerCtx& lc, NodeId n);
+  ir::Reg LowerBuiltin(LowerCtx& lc, NodeId n, Builtin which);
+  ir::Reg LowerAggregateLit(LowerCtx& lc, NodeId n);
+  ir::Reg LowerName(LowerCtx& lc, NodeId n);
+  ir::Reg Convert(LowerCtx& lc, ir::Reg v, TypeId from, TypeId to);
+  void StoreValue(LowerCtx& lc, TypeId t, ir::Reg value, ir::Reg addr);
+  ir::Reg LoadValue(LowerCtx& lc, TypeId t, ir::Reg addr);
+  ir::Reg LocalAddr(LowerCtx& lc, uint32_t local);
+  ir::Reg TempSlot(LowerCtx& lc, TypeId t);
+  void NoteCallee(ir::FuncId caller, ir::FuncId callee);
+  void NoteStatic(ir::FuncId fn, uint32_t sym);
+
+  // --- state
+  const SemaInput& in_;
+  ir::Module& mod_;
+  NameTable* names_;
+  TypeTable types_;
+  std::vector<FileInfo> files_;
+  std::vector<Symbol> syms_;
+  std::unordered_map<NameId, uint32_t> public_syms_;
+  std::vector<ConstVal> consts_;
+  struct EnumMember {
+    NameId name;
+    TokenId tok;
+    uint32_t decl;  // index into Ast::members
+    TypeId type = kErrorType;
+    EvalState state = EvalState::None;
+    uint32_t value = UINT32_MAX;
+  };
+  std::vector<std::vector<EnumMember>> enum_members_;  // per Enum symbol: sym.value indexes this
+  std::vector<NameId> prim_names_;                      // NameId -> primitive TypeId (or 0)
+  std::unordered_map<NameId, Builtin> builtin_names_;
+  std::unordered_map<std::string, uint32_t> string_globals_;
+  std::unordered_map<std::string, ir::FuncId> externs_;
+  std::unordered_map<TypeId, ir::AggId> array_aggs_;
+  std::unordered_map<std::string, uint32_t> used_fn_names_;
+  std::vector<uint32_t> func_sym_;                       // FuncId -> symbol (UINT32_MAX: none)
+  std::vector<std::vector<ir::FuncId>> func_callees_;    // per FuncId
+  std::vector<std::vector<uint32_t>> func_statics_;      // per FuncId: static symbols used
+  std::vector<uint32_t> visit_epoch_;
+  uint32_t epoch_ = 0;
+  std::vector<EvalFrame> eval_stack_;
+  uint32_t const_depth_ = 0;
+  uint32_t thunk_count_ = 0, const_global_count_ = 0;
+  NameId main_name_ = 0, attr_names_[13] = {};
+};
+
+enum AttrBit : uint32_t {
+  kAttrPublic = 1, kAttrExtern = 2, kAttrArbitraryArgs = 4, kAttrConvention = 8,
+  kAttrCompiletime = 16, kAttrHint = 32, kAttrPacked = 64, kAttrAlign = 128,
+};
+
+}  // namespace thrustc::frontend
