@@ -369,7 +369,10 @@ void Lexer::CheckEscapes(const char* from, const char* to) {
 void Lexer::LexChar(const char* start) {
   ++p_;
   // Find the closing quote on this line; a backslash protects the next byte.
-  while (p_ < end_ && *p_ != '\'' && *p_ != '\n') p_ += (*p_ == '\\' && p_ + 1 < end_ && p_[1] != '\n') ? 2 : 1;
+  while (p_ < end_ && *p_ != '\'' && *p_ != '\n') {
+    bool escape = *p_ == '\\' && p_ + 1 < end_ && p_[1] != '\n';
+    p_ += escape ? 2 : 1;
+  }
   if (p_ >= end_ || *p_ != '\'') {
     Error(DiagKind::UnterminatedChar, start, size_t(p_ - start), "unterminated char literal");
     // Keep only the quote and one (possibly escaped) byte, so `'a;` still ends its statement.
