@@ -118,9 +118,7 @@ TypeId Sema::TypeOrExprOfArg(FnCtx& fc, NodeId arg, uint64_t* literal_bytes) {
     case NodeKind::TypeFn: return ResolveType(&fc, fc.file, arg);
     default: break;
   }
-  ++const_depth_;  // only its type matters: the operand is never evaluated
-  TypeId t = CheckExpr(fc, arg);
-  --const_depth_;
+  TypeId t = CheckExpr(fc, arg);  // only its type matters: the operand is never evaluated
   if (t == kIntLit || t == kFloatLit) t = DefaultLiteralType(fc, arg);
   return t;
 }

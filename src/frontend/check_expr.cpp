@@ -373,7 +373,7 @@ TypeId Sema::CheckAssign(FnCtx& fc, NodeId n) {
   TokenKind base = CompoundBase(TokenKind(node.op));
   if (base == TokenKind::Assign) {
     CheckValue(fc, node.b, pt);
-    return kVoid;
+    return pt;  // an assignment yields the stored value (`p = q = 9;`)
   }
   bool shift = base == TokenKind::Shl || base == TokenKind::Shr;
   bool ptr_step = types_.IsPointerLike(pt) && (base == TokenKind::Plus || base == TokenKind::Minus);
@@ -387,7 +387,7 @@ TypeId Sema::CheckAssign(FnCtx& fc, NodeId n) {
             "cannot apply `" + std::string(TokenKindName(TokenKind(node.op))) + "` to " + TypeStr(pt) + " and " + TypeStr(t));
       fc.broken = true;
     }
-    return kVoid;
+    return pt;
   }
   bool int_only = base == TokenKind::Amp || base == TokenKind::Pipe || base == TokenKind::Caret;
   if (!(types_.IsInt(pt) || (types_.IsFloat(pt) && !int_only))) {
@@ -398,7 +398,7 @@ TypeId Sema::CheckAssign(FnCtx& fc, NodeId n) {
     return kVoid;
   }
   CheckValue(fc, node.b, pt);
-  return kVoid;
+  return pt;
 }
 
 TypeId Sema::CheckUnary(FnCtx& fc, NodeId n, TypeId expected) {

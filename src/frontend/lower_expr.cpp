@@ -234,7 +234,7 @@ ir::Reg Sema::LowerAssign(LowerCtx& lc, NodeId n) {
   if (op == TokenKind::Assign) {
     ir::Reg v = LowerAs(lc, node.b, pt);
     StoreValue(lc, pt, v, LowerAddr(lc, node.a));
-    return ir::kNoReg;
+    return v;
   }
   ir::Reg addr = LowerAddr(lc, node.a);
   ir::Reg cur = LoadValue(lc, pt, addr);
@@ -257,7 +257,7 @@ ir::Reg Sema::LowerAssign(LowerCtx& lc, NodeId n) {
     result = LowerArith(lc, uint8_t(base), pt, cur, rhs, info.types[node.b]);
   }
   StoreValue(lc, pt, result, addr);
-  return ir::kNoReg;
+  return result;
 }
 
 ir::Reg Sema::LowerUnary(LowerCtx& lc, NodeId n) {
