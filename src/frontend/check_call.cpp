@@ -81,7 +81,7 @@ TypeId Sema::CheckCall(FnCtx& fc, NodeId n) {
         return ret;
       }
       ++const_depth_;
-      auto v = EvalNode(fc, n, ret, NodeRange(fc.file, n), "the call of " + q);
+      auto v = EvalNode(fc, n, ret, ExprRange(fc.file, n), "the call of " + q);
       --const_depth_;
       if (!v) return kErrorType;
       SetNodeConst(fc.file, n, *v);

@@ -59,7 +59,7 @@ bool Sema::Coerce(FnCtx& fc, NodeId n, TypeId target) {
     ConstVal v = consts_[info.consts[n] - 1];
     if (from == kIntLit && types_.IsInt(u)) {
       if (!IntFits(types_, u, v.i)) {
-        Error(DiagKind::LiteralOutOfRange, NodeRange(fc.file, n), IntText(v.i) + " does not fit in " + TypeStr(target));
+        Error(DiagKind::LiteralOutOfRange, ExprRange(fc.file, n), IntText(v.i) + " does not fit in " + TypeStr(target));
         fc.broken = true;
         return false;
       }
@@ -104,7 +104,7 @@ bool Sema::Coerce(FnCtx& fc, NodeId n, TypeId target) {
     from = info.types[n];
   }
   if (ConvertsImplicitly(types_, from, target)) return true;
-  Error(DiagKind::TypeMismatch, NodeRange(fc.file, n), "expected " + TypeStr(target) + ", found " + TypeStr(from));
+  Error(DiagKind::TypeMismatch, ExprRange(fc.file, n), "expected " + TypeStr(target) + ", found " + TypeStr(from));
   fc.broken = true;
   return false;
 }
@@ -331,7 +331,7 @@ TypeId Sema::PlaceType(FnCtx& fc, NodeId n) {
     }
   }
   if (!IsPlace(fc, n)) {
-    Error(DiagKind::NotAPlace, NodeRange(fc.file, n), "this expression is not a place that can be assigned");
+    Error(DiagKind::NotAPlace, ExprRange(fc.file, n), "this expression is not a place that can be assigned");
     return kErrorType;
   }
   TypeId stored = (node.kind == NodeKind::Index || node.kind == NodeKind::Field) ? types_[types_.Unqual(t)].elem : t;

@@ -9,7 +9,6 @@ namespace thrustc::frontend {
 
 std::optional<ConstVal> Sema::EvalInitializer(FnCtx& fc, NodeId init, TypeId type, std::string what,
                                               SourceRange decl_range) {
-  (void)decl_range;
   uint32_t errors = in_.diags->ErrorCount();
   bool was_broken = fc.broken;
   ++const_depth_;
@@ -20,7 +19,7 @@ std::optional<ConstVal> Sema::EvalInitializer(FnCtx& fc, NodeId init, TypeId typ
   if (const ConstVal* c = NodeConst(fc.file, init)) {
     if (auto v = FoldCast(*c, type)) return v;
   }
-  return EvalNode(fc, init, type, NodeRange(fc.file, init), what);
+  return EvalNode(fc, init, type, ExprRange(fc.file, init), what, decl_range);
 }
 
 bool Sema::EnsureConst(uint32_t s, SourceRange use) {

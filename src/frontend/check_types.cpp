@@ -48,7 +48,7 @@ static TypeId ResolveArrayLength(Sema& s, FnCtx* outer, uint32_t file, NodeId ex
   }
   std::optional<ConstVal> v;
   if (const ConstVal* c = s.NodeConst(file, expr)) v = *c;
-  else v = s.EvalNode(fc, expr, t, s.NodeRange(file, expr), "an array length");
+  else v = s.EvalNode(fc, expr, t, s.ExprRange(file, expr), "an array length");
   if (!v) return kErrorType;
   if (v->i < 0 || v->i > (__int128(1) << 40)) {
     s.Error(DiagKind::TypeMismatch, s.NodeRange(file, expr), "array length out of range");

@@ -32,7 +32,8 @@ void Sema::PopFrame(EvalState& state) {
   eval_stack_.pop_back();
 }
 
-std::optional<ConstVal> Sema::EvalNode(FnCtx& fc, NodeId n, TypeId type, SourceRange site, const std::string& what) {
+std::optional<ConstVal> Sema::EvalNode(FnCtx& fc, NodeId n, TypeId type, SourceRange site, const std::string& what,
+                                       SourceRange decl) {
   if (!in_.evaluator) {
     Error(DiagKind::NotSupported, site, "compile-time evaluation of " + what + " needs an evaluator");
     return std::nullopt;
@@ -65,7 +66,7 @@ std::optional<ConstVal> Sema::EvalNode(FnCtx& fc, NodeId n, TypeId type, SourceR
   std::vector<uint64_t> buffer(size / 8 + 2, 0);
   auto failure = in_.evaluator->Run(mod_, id, buffer.data());
   if (failure) {
-    ReportEvalFailure(*failure, site, what);
+    ReportEvalFailure(*failure, site, what, decl.begin.Valid() ? decl : site);
     return std::nullopt;
   }
   if (type == kVoid) return ConstVal{kVoid};
@@ -128,10 +129,9 @@ std::optional<ConstVal> Sema::ConstFromBytes(TypeId type, const uint8_t* bytes, 
         return v;
       }
     }
-    auto& d = Error(DiagKind::ResultHasPointer, site,
-                    "the result of " + what + " is a pointer (" + TypeStr(type) +
-                        "); compile-time results cannot contain pointers");
-    in_.diags->AddNote(d, {}, "only strings (`const array[char]`, `array[char]`, `ptr[char]`) are copied out");
+    Error(DiagKind::ResultHasPointer, site,
+          "the result of " + what + " is a pointer (" + TypeStr(type) +
+              "); compile-time results cannot contain pointers (only strings are copied out)");
     return std::nullopt;
   }
   if (!CheckNoPointers(t, bytes, "", site, what)) return std::nullopt;
@@ -169,7 +169,7 @@ bool Sema::CheckNoPointers(TypeId type, const uint8_t* bytes, std::string path, 
   return true;
 }
 
-void Sema::ReportEvalFailure(const ir::EvalFailure& f, SourceRange site, const std::string& what) {
+void Sema::ReportEvalFailure(const ir::EvalFailure& f, SourceRange site, const std::string& what, SourceRange decl) {
   using K = ir::EvalFailure::Kind;
   std::string where = f.function.rfind("__ct.", 0) == 0 ? "the compile-time expression"
                                                          : "function `" + f.function + "`";
@@ -189,8 +189,9 @@ void Sema::ReportEvalFailure(const ir::EvalFailure& f, SourceRange site, const s
     default: msg = "compile-time code crashed in " + where + ": " + f.message; break;
   }
   auto& d = Error(kind, site, msg);
-  if (f.loc.Valid()) in_.diags->AddNote(d, {f.loc, 1}, "in " + where + " here");
-  in_.diags->AddNote(d, site, "during compile-time evaluation of " + what);
+  bool in_thunk = f.function.rfind("__ct.", 0) == 0;
+  if (f.loc.Valid() && !in_thunk) in_.diags->AddNote(d, {f.loc, 1}, "in " + where + " here");
+  in_.diags->AddNote(d, decl, "during compile-time evaluation of " + what);
 }
 
 }  // namespace thrustc::frontend

@@ -23,6 +23,23 @@ Diagnostic& Sema::Error(DiagKind kind, SourceRange r, std::string msg) {
   return in_.diags->Report(kind, r, std::move(msg));
 }
 
+SourceRange Sema::ExprRange(uint32_t file, NodeId n) const {
+  const Ast& ast = *files_[file].ast;
+  for (;;) {
+    const Node& node = ast[n];
+    switch (node.kind) {
+      case NodeKind::Call: case NodeKind::Binary: case NodeKind::Assign: case NodeKind::Index:
+      case NodeKind::Field: case NodeKind::Cast: case NodeKind::Postfix:
+        if (node.a) {
+          n = node.a;
+          continue;
+        }
+        return ast.Range(n);
+      default: return ast.Range(n);
+    }
+  }
+}
+
 uint32_t Sema::LookupGlobal(uint32_t file, NameId name) const {
   const auto& priv = files_[file].private_syms;
   if (auto it = priv.find(name); it != priv.end()) return it->second;

@@ -108,6 +108,7 @@ class Sema {
   const Ast& AstOf(uint32_t file) const { return *files_[file].ast; }
   FileInfo& Info(uint32_t file) { return files_[file]; }
   SourceRange NodeRange(uint32_t file, NodeId n) const { return files_[file].ast->Range(n); }
+  SourceRange ExprRange(uint32_t file, NodeId n) const;  // from the expression's first token
   SourceRange TokRange(uint32_t file, TokenId t) const { return files_[file].ast->tokens->Range(t); }
   Diagnostic& Error(DiagKind kind, SourceRange r, std::string msg);
   std::string TypeStr(TypeId t) const { return "`" + types_.Print(t, *names_) + "`"; }
@@ -192,7 +193,8 @@ class Sema {
   bool ConstToBytes(const ConstVal& v, uint8_t* out);
 
   // --- compile-time evaluation (consteval.cpp)
-  std::optional<ConstVal> EvalNode(FnCtx& fc, NodeId n, TypeId type, SourceRange site, const std::string& what);
+  std::optional<ConstVal> EvalNode(FnCtx& fc, NodeId n, TypeId type, SourceRange site, const std::string& what,
+                                   SourceRange decl = {});
   bool EnsureClosure(ir::FuncId root, SourceRange site);
   bool PushFrame(EvalState& state, std::string what, SourceRange decl, SourceRange use);
   void PopFrame(EvalState& state);
@@ -200,7 +202,7 @@ class Sema {
                                          const std::string& what);
   bool CheckNoPointers(TypeId type, const uint8_t* bytes, std::string path, SourceRange site,
                        const std::string& what);
-  void ReportEvalFailure(const ir::EvalFailure& f, SourceRange site, const std::string& what);
+  void ReportEvalFailure(const ir::EvalFailure& f, SourceRange site, const std::string& what, SourceRange decl);
 
   // --- lowering (lower_decl.cpp, lower_stmt.cpp, lower_expr.cpp)
   void LowerFunction(uint32_t sym, FnCtx& fc);
