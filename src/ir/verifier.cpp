@@ -322,7 +322,7 @@ void Verifier::UseAt(Reg r, const Dominators& dom) {
   BlockId d = def_block_[r];
   if (!dom.Reachable(block_)) return;
   bool ok = d == block_ ? def_index_[r] < int64_t(inst_) : dom.Dominates(d, block_);
-  if (!ok) Error("uses " + RegText(r) + " before its definition (bb" + std::to_string(d) + ") dominates it");
+  if (!ok) Error("uses " + RegText(r) + ", whose definition (in bb" + std::to_string(d) + ") does not dominate this use");
 }
 
 void Verifier::VerifyUses(const Inst& inst, const Dominators& dom) {
