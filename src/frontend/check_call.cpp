@@ -20,7 +20,7 @@ TypeId Sema::CheckArgs(FnCtx& fc, NodeId n, TypeId fn_type, bool variadic, std::
   TypeId ret = types_[fn_type].elem;
   if (node.c < params.size() || (!variadic && node.c > params.size())) {
     Error(DiagKind::ArgumentCount, NodeRange(fc.file, n),
-          std::string(callee) + " takes " + (variadic ? "at least " : "") + std::to_string(params.size()) +
+          (callee.empty() ? std::string("this function") : "`" + std::string(callee) + "`") + " takes " + (variadic ? "at least " : "") + std::to_string(params.size()) +
               " argument" + (params.size() == 1 ? "" : "s") + ", but " + std::to_string(node.c) +
               (node.c == 1 ? " was" : " were") + " given");
     for (uint32_t i = 0; i < node.c; ++i) CheckExpr(fc, ast.ListAt(node.b, i));
@@ -62,8 +62,8 @@ TypeId Sema::CheckCall(FnCtx& fc, NodeId n) {
       EnsureSignature(g);
       const Symbol& sym = syms_[g];
       info.types[callee] = sym.type;
-      std::string q = "`" + std::string(Str(name)) + "`";
-      TypeId ret = CheckArgs(fc, n, sym.type, sym.variadic, q);
+      auto q = [&] { return "`" + std::string(Str(name)) + "`"; };
+      TypeId ret = CheckArgs(fc, n, sym.type, sym.variadic, Str(name));
       if (!syms_[g].compiletime || const_depth_ > 0 || fc.compiletime) return ret;
       // A call of a @compiletime function in run-time code runs now; its result replaces it.
       bool all_const = true;
@@ -71,9 +71,9 @@ TypeId Sema::CheckCall(FnCtx& fc, NodeId n) {
         NodeId arg = ast.ListAt(node.b, i);
         if (NodeConst(fc.file, arg) || info.types[arg] == kErrorType) continue;
         auto& d = Error(DiagKind::NotConstant, NodeRange(fc.file, arg),
-                        "argument " + std::to_string(i + 1) + " of compile-time function " + q +
+                        "argument " + std::to_string(i + 1) + " of compile-time function " + q() +
                             " is not a compile-time constant");
-        in_.diags->AddNote(d, TokRange(syms_[g].file, syms_[g].tok), q + " is declared `@compiletime` here");
+        in_.diags->AddNote(d, TokRange(syms_[g].file, syms_[g].tok), q() + " is declared `@compiletime` here");
         all_const = false;
       }
       if (!all_const || fc.broken) {
@@ -81,7 +81,7 @@ TypeId Sema::CheckCall(FnCtx& fc, NodeId n) {
         return ret;
       }
       ++const_depth_;
-      auto v = EvalNode(fc, n, ret, ExprRange(fc.file, n), "the call of " + q);
+      auto v = EvalNode(fc, n, ret, ExprRange(fc.file, n), "the call of " + q());
       --const_depth_;
       if (!v) return kErrorType;
       SetNodeConst(fc.file, n, *v);
@@ -94,7 +94,7 @@ TypeId Sema::CheckCall(FnCtx& fc, NodeId n) {
     Error(DiagKind::NotCallable, NodeRange(fc.file, callee), "a value of type " + TypeStr(t) + " cannot be called");
     return kErrorType;
   }
-  return CheckArgs(fc, n, types_.Unqual(t), false, "this function");
+  return CheckArgs(fc, n, types_.Unqual(t), false, "");
 }
 
 TypeId Sema::TypeOrExprOfArg(FnCtx& fc, NodeId arg, uint64_t* literal_bytes) {

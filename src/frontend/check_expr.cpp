@@ -153,13 +153,13 @@ TypeId Sema::CheckName(FnCtx& fc, NodeId n) {
   FileInfo& info = Info(fc.file);
   NameId name = AstOf(fc.file)[n].a;
   SourceRange r = NodeRange(fc.file, n);
-  std::string quoted = "`" + std::string(Str(name)) + "`";
+  auto quoted = [&] { return "`" + std::string(Str(name)) + "`"; };
   uint32_t l = LookupLocal(fc, name);
   if (l != UINT32_MAX) {
     const Symbol& s = fc.locals[l];
     info.refs[n] = kLocalRef | l;
     if (const_depth_ > 0 && (s.kind == SymKind::Var || s.kind == SymKind::Param)) {
-      auto& d = Error(DiagKind::NotConstant, r, quoted + " is a run-time variable; it cannot be used in a compile-time expression");
+      auto& d = Error(DiagKind::NotConstant, r, quoted() + " is a run-time variable; it cannot be used in a compile-time expression");
       in_.diags->AddNote(d, TokRange(fc.file, s.tok), "declared here");
       return kErrorType;
     }
@@ -172,10 +172,10 @@ TypeId Sema::CheckName(FnCtx& fc, NodeId n) {
   uint32_t g = LookupGlobal(fc.file, name);
   if (g == UINT32_MAX) {
     if (builtin_names_.count(name)) {
-      Error(DiagKind::NotAValue, r, "builtin " + quoted + " can only be called");
+      Error(DiagKind::NotAValue, r, "builtin " + quoted() + " can only be called");
       return kErrorType;
     }
-    Error(DiagKind::UndefinedName, r, "unknown name " + quoted);
+    Error(DiagKind::UndefinedName, r, "unknown name " + quoted());
     return kErrorType;
   }
   info.refs[n] = g + 1;
@@ -189,14 +189,14 @@ TypeId Sema::CheckName(FnCtx& fc, NodeId n) {
       EnsureSignature(g);
       if (syms_[g].compiletime && const_depth_ == 0 && !fc.compiletime) {
         auto& d = Error(DiagKind::CompileTimeOnly, r,
-                        quoted + " is a `@compiletime` function; its address cannot be taken in run-time code");
+                        quoted() + " is a `@compiletime` function; its address cannot be taken in run-time code");
         in_.diags->AddNote(d, TokRange(syms_[g].file, syms_[g].tok), "declared here");
         return kErrorType;
       }
       return syms_[g].type;
     }
     default: {
-      auto& d = Error(DiagKind::NotAValue, r, quoted + " is a type, not a value");
+      auto& d = Error(DiagKind::NotAValue, r, quoted() + " is a type, not a value");
       in_.diags->AddNote(d, TokRange(syms_[g].file, syms_[g].tok), "declared here");
       return kErrorType;
     }
@@ -319,13 +319,13 @@ TypeId Sema::PlaceType(FnCtx& fc, NodeId n) {
   if (t == kErrorType) return kErrorType;
   if (node.kind == NodeKind::Name && info.refs[n]) {
     const Symbol& s = RefSymbol(fc, info.refs[n]);
-    std::string q = "`" + std::string(Str(s.name)) + "`";
+    auto q = [&] { return "`" + std::string(Str(s.name)) + "`"; };
     if (s.kind == SymKind::Const) {
-      Error(DiagKind::AssignToConst, NodeRange(fc.file, n), "cannot assign to constant " + q);
+      Error(DiagKind::AssignToConst, NodeRange(fc.file, n), "cannot assign to constant " + q());
       return kErrorType;
     }
     if (s.kind == SymKind::Static && !s.is_mut) {
-      auto& d = Error(DiagKind::AssignToConst, NodeRange(fc.file, n), q + " is a read-only static; declare it `static mut`");
+      auto& d = Error(DiagKind::AssignToConst, NodeRange(fc.file, n), q() + " is a read-only static; declare it `static mut`");
       in_.diags->AddNote(d, TokRange(s.file, s.tok), "declared here");
       return kErrorType;
     }

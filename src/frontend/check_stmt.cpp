@@ -161,7 +161,7 @@ void Sema::CheckLocalDecl(FnCtx& fc, NodeId n) {
   }
   if (t == kErrorType) fc.broken = true;
   sym.type = t;
-  std::string what = "constant `" + std::string(Str(v.name)) + "`";
+  auto what = [&] { return "constant `" + std::string(Str(v.name)) + "`"; };
   if (sym.kind == SymKind::Var) {
     if (v.init) {
       CheckValue(fc, v.init, t);
@@ -173,9 +173,9 @@ void Sema::CheckLocalDecl(FnCtx& fc, NodeId n) {
     }
   } else if (sym.kind == SymKind::Const) {
     if (!v.init) {
-      Error(DiagKind::NotConstant, TokRange(fc.file, v.name_tok), what + " needs a value");
+      Error(DiagKind::NotConstant, TokRange(fc.file, v.name_tok), what() + " needs a value");
     } else if (t != kErrorType) {
-      if (auto c = EvalInitializer(fc, v.init, t, what, TokRange(fc.file, v.name_tok))) sym.value = AddConst(*c);
+      if (auto c = EvalInitializer(fc, v.init, t, what(), TokRange(fc.file, v.name_tok))) sym.value = AddConst(*c);
     }
     if (sym.value == UINT32_MAX) fc.broken = true;
   } else if (t != kErrorType) {

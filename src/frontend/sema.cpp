@@ -65,6 +65,9 @@ bool Sema::Run() {
   main_name_ = names_->Intern("main");
 
   files_.resize(in_.files.size());
+  size_t total_nodes = 0;
+  for (const Ast* a : in_.files) total_nodes += a->nodes.size();
+  consts_.reserve(total_nodes / 4 + 16);  // literals are about a quarter of all nodes
   for (uint32_t f = 0; f < files_.size(); ++f) {
     FileInfo& info = files_[f];
     info.ast = in_.files[f];
