@@ -424,6 +424,7 @@ bool Parser::ParseItem() {
 // type-decl := 'type' %Name '=' '{' [type '@' offset {',' type '@' offset}] '}' 'size' N 'align' N
 bool Parser::ParseAgg() {
   Next();
+  if (Cur().kind != Tok::AggName || next_agg_ >= m_.aggs.size()) return Expected("a type name like %Point");
   AggType& a = m_.aggs[next_agg_++];
   Next();  // the name, recorded by DeclareItems
   if (!ExpectPunct('=') || !ExpectPunct('{')) return false;
@@ -446,6 +447,7 @@ bool Parser::ParseAgg() {
 //                ['=' ('zero' | 'bytes' string | 'bytes' x"hex") ['relocs' '{' reloc {',' reloc} '}']]
 bool Parser::ParseGlobal(bool external) {
   Next();
+  if (Cur().kind != Tok::Symbol || next_global_ >= m_.globals.size()) return Expected("a global name like @counter");
   Global& g = m_.globals[next_global_++];
   Next();
   if (!ExpectWord("size") || !ParseU32(g.size) || !ExpectWord("align") || !ParseU32(g.align)) return false;
@@ -534,6 +536,7 @@ bool Parser::LookupGlobal(GlobalId& out) {
 // function := ['extern'] 'fn' @name '(' params ')' '->' ret-type ['public'] ['compiletime'] [body]
 bool Parser::ParseFunction(bool external) {
   Next();
+  if (Cur().kind != Tok::Symbol || next_func_ >= m_.functions.size()) return Expected("a function name like @main");
   Function& f = m_.functions[next_func_++];
   Next();
   f.linkage = external ? Linkage::External : Linkage::Internal;

@@ -120,6 +120,9 @@ TEST_CASE("errors carry line, column and a clear message") {
   CHECK(ParseErrorOf("fn @f() -> void {\nbb0:\n  ret\n  ret\n}\nbb0:\n") ==
         "6:1: expected 'type', 'global', 'extern' or 'fn', found 'bb0'");
   CHECK(ParseErrorOf("fn @f(%99999999: i32) -> void\n") == "1:7: register number too large");
+  CHECK(ParseErrorOf("type Point = { } size 0 align 1\n") == "1:6: expected a type name like %Point, found 'Point'");
+  CHECK(ParseErrorOf("extern global 5 size 1 align 1\n") == "1:15: expected a global name like @counter, found '5'");
+  CHECK(ParseErrorOf("fn main() -> void\n") == "1:4: expected a function name like @main, found 'main'");
 }
 
 TEST_CASE("truncating valid text anywhere gives an error or a module, never a crash") {
@@ -140,6 +143,22 @@ TEST_CASE("truncating valid text anywhere gives an error or a module, never a cr
   }
   CHECK(parsed > 0);
   CHECK(failed > 0);
+}
+
+TEST_CASE("deleting any one line gives an error or a module, never a crash") {
+  std::string text = Print(BuildEveryOpModule()) + kLoop;
+  std::vector<size_t> starts{0};
+  for (size_t i = 0; i < text.size(); ++i)
+    if (text[i] == '\n') starts.push_back(i + 1);
+  size_t invalid = 0;
+  for (size_t l = 0; l + 1 < starts.size(); ++l) {
+    std::string damaged = text.substr(0, starts[l]) + text.substr(starts[l + 1]);
+    Module m;
+    ParseError e;
+    if (!ParseModule(damaged, m, e) || !Verify(m).empty()) ++invalid;
+    Print(m);
+  }
+  CHECK(invalid > starts.size() / 4);  // many deletions (defs, terminators, labels) break it
 }
 
 TEST_CASE("large modules print and parse in linear time") {

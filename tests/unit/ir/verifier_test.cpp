@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "ir/ir_parser.h"
+#include "ir/printer.h"
 #include "ir/verifier.h"
 
 namespace thrustc::ir {
@@ -168,6 +169,40 @@ TEST_CASE("module-level invariants: symbols, globals, types") {
   CHECK(Has(p, "global 'table': relocation at offset 12 lies outside the global"));
   CHECK(Has(p, "type %Point: alignment 3 is not a power of two"));
   CHECK(Has(p, "type %Bad: leaf at offset 0 lies outside the size"));
+}
+
+}  // namespace thrustc::ir
+
+namespace thrustc::ir {
+
+TEST_CASE("damaged modules give problems, never crashes, in the verifier and the printer") {
+  Module base = BuildEveryOpModule();
+  const Function& main_fn = base.functions[2];
+  size_t damaged = 0;
+  for (size_t b = 0; b < main_fn.blocks.size(); ++b) {
+    for (size_t i = 0; i < main_fn.blocks[b].insts.size(); ++i) {
+      for (int field = 0; field < 6; ++field) {
+        Module m = base;
+        Inst& inst = m.functions[2].blocks[b].insts[i];
+        switch (field) {
+          case 0: inst.a = 9999; break;
+          case 1: inst.b = 9999; break;
+          case 2: inst.c = 9999; break;
+          case 3: inst.dst = inst.dst == kNoReg ? 0 : kNoReg; break;
+          case 4: inst.imm = -1; break;
+          case 5: inst.type = Type::Void; break;
+        }
+        std::vector<std::string> problems = Verify(m);
+        Print(m);
+        if (!problems.empty()) ++damaged;
+      }
+    }
+  }
+  CHECK(damaged > 150);  // most single-field damage is caught
+  Module m = base;
+  m.functions[2].reg_types.resize(3);
+  CHECK(!Verify(m).empty());
+  Print(m);
 }
 
 }  // namespace thrustc::ir
