@@ -139,7 +139,9 @@ bool SetUpEvaluation(const Options& o, Evaluation& e) {
                          "implemented yet; use -ct-backend interp\n");
     return false;
   }
-  e.interpreter = std::make_unique<interp::Interpreter>(e.symbols);
+  interp::InterpOptions ct_options;
+  ct_options.ct_time_limit_seconds = o.ct_timeout_seconds;
+  e.interpreter = std::make_unique<interp::Interpreter>(e.symbols, ct_options);
   return true;
 }
 
@@ -187,8 +189,11 @@ int RunMain(Compilation& c, Evaluation& e) {
   c.timer.Begin("run");
   std::vector<std::string> args{c.options.inputs.front()};
   args.insert(args.end(), c.options.program_args.begin(), c.options.program_args.end());
+  // A fresh interpreter: the program starts from the statics' initial values, never from what
+  // compile-time code left in its own copies (section 10.2).
+  interp::Interpreter runner(e.symbols);
   int exit_code = 0;
-  std::optional<ir::EvalFailure> failure = e.interpreter->RunMain(c.module, main_fn, args, exit_code);
+  std::optional<ir::EvalFailure> failure = runner.RunMain(c.module, main_fn, args, exit_code);
   std::fflush(stdout);
   if (failure) return ReportRunFailure(c, *failure);
   return exit_code;

@@ -1,6 +1,7 @@
 // Command-line parsing: one table (options.def) drives recognition and --help.
 #include "driver/options.h"
 
+#include <cstdlib>
 #include <cstring>
 #include <string_view>
 
@@ -74,6 +75,16 @@ bool Apply(Options& out, OptionId id, const std::string& value, std::string& err
       }
       out.ct_backend = value;
       return true;
+    case OptionId::CtTimeout: {
+      char* end = nullptr;
+      double v = std::strtod(value.c_str(), &end);
+      if (value.empty() || *end != '\0' || !(v >= 0)) {
+        error = "-ct-timeout takes a number of seconds, not '" + value + "'";
+        return false;
+      }
+      out.ct_timeout_seconds = v;
+      return true;
+    }
     case OptionId::JitLibc: out.jit_libc = value; return true;
     case OptionId::JitLink: out.jit_link.push_back(value); return true;
     case OptionId::TimeReport: out.time_report = true; return true;

@@ -13,6 +13,7 @@ struct Options {
   std::vector<std::string> program_args;  // between -start and -end
   std::string output;
   std::string ct_backend = "interp";
+  double ct_timeout_seconds = 10;
   std::string jit_libc;
   std::vector<std::string> jit_link;
   bool time_report = false;

@@ -184,7 +184,10 @@ void Sema::ReportEvalFailure(const ir::EvalFailure& f, SourceRange site, const s
       kind = DiagKind::MissingSymbol;
       msg = f.message + " (called from " + where + ")";
       break;
-    case K::Timeout: msg = "compile-time code ran past the time limit in " + where; break;
+    case K::Timeout:
+      kind = DiagKind::CompileTimeTimeout;
+      msg = f.message + " in " + where + " (raise it with -ct-timeout SECONDS)";
+      break;
     case K::MemoryLimit: msg = "compile-time code exceeded the memory limit in " + where; break;
     default: msg = "compile-time code crashed in " + where + ": " + f.message; break;
   }

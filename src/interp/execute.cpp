@@ -260,8 +260,14 @@ bool Execute(State& s, ir::FuncId f, const uint64_t* args, uint64_t* result, voi
       case DOp::BoundsCheck:
         if (r[in.a] >= uint64_t(in.imm)) trap = int(TrapKind::Bounds);
         break;
-      case DOp::Br: pc = in.a; break;
-      case DOp::CondBr: pc = r[in.a] ? in.b : in.c; break;
+      case DOp::Br:
+        pc = in.a;
+        if (--s.ticks == 0 && !CheckDeadline(s, fn->id, pc)) return false;
+        break;
+      case DOp::CondBr:
+        pc = r[in.a] ? in.b : in.c;
+        if (--s.ticks == 0 && !CheckDeadline(s, fn->id, pc)) return false;
+        break;
       case DOp::Trap: trap = int(in.imm); break;
       case DOp::GlobalAddr: {
         uint8_t* g = in.a < s.globals.size() && s.globals[in.a] ? s.globals[in.a] : MaterializeGlobal(s, in.a, fn->id, pc - 1);
@@ -290,6 +296,7 @@ bool Execute(State& s, ir::FuncId f, const uint64_t* args, uint64_t* result, voi
           if (!CallNative(s, native, call, r, in.dst, fn->id, pc - 1)) return false;
           break;
         }
+        if (--s.ticks == 0 && !CheckDeadline(s, fn->id, pc - 1)) return false;
         const DFunc* callee = GetFunc(s, target);
         if (!callee || !GatherArgs(s, fn, call, callee, r, call_args, pc - 1)) return false;
         uint64_t ret_dest = call.ret_dest == ir::kNoReg ? 0 : r[call.ret_dest];

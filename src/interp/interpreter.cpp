@@ -3,6 +3,8 @@
 // evaluation runs inside a platform crash guard, so traps and native faults come back as values.
 #include "interp/interpreter.h"
 
+#include <cstdio>
+
 #include <cstdlib>
 #include <cstring>
 
@@ -207,11 +209,29 @@ std::optional<EvalFailure> CheckEntry(const ir::Module& m, ir::FuncId f, size_t 
 
 }  // namespace
 
+bool CheckDeadline(State& s, ir::FuncId fn, int64_t pc) {
+  s.ticks = State::kTicksPerCheck;
+  if (!s.has_deadline || std::chrono::steady_clock::now() < s.deadline) return true;
+  char limit[32];
+  std::snprintf(limit, sizeof limit, "%g", s.options.ct_time_limit_seconds);
+  SetFailure(s, EvalFailure::Kind::Timeout,
+             std::string("compile-time evaluation ran past the time limit of ") + limit + " s", fn, pc);
+  return false;
+}
+
 std::optional<EvalFailure> Interpreter::Run(const ir::Module& module, ir::FuncId thunk, void* out) {
   if (auto bad = CheckEntry(module, thunk, 1)) return bad;
   uint64_t args[1] = {uint64_t(out)};
   uint64_t result = 0;
-  return RunFunction(*state_, module, thunk, args, &result);
+  State& s = *state_;
+  s.has_deadline = s.options.ct_time_limit_seconds > 0;
+  s.deadline = std::chrono::steady_clock::now() +
+               std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                   std::chrono::duration<double>(s.options.ct_time_limit_seconds));
+  s.ticks = State::kTicksPerCheck;
+  auto failure = RunFunction(s, module, thunk, args, &result);
+  s.has_deadline = false;
+  return failure;
 }
 
 std::optional<EvalFailure> Interpreter::Call(const ir::Module& module, ir::FuncId f, const std::vector<uint64_t>& args,

@@ -15,6 +15,9 @@ namespace thrustc::interp {
 
 struct InterpOptions {
   uint64_t max_stack_bytes = 64ull << 20;  // deepest recursion before a "stack overflow" failure
+  // Wall-clock limit of one compile-time evaluation (Run), in seconds; 0 = none. Checked on
+  // branches and calls of interpreted code, so loops and recursion cannot hang thrustc.
+  double ct_time_limit_seconds = 0;
 };
 
 class Interpreter : public ir::Evaluator {

@@ -3,6 +3,7 @@
 // interpreter.cpp owns the public API; execute.cpp runs code; ffi_calls.cpp talks to C.
 #pragma once
 #include <cstdint>
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -57,6 +58,13 @@ struct InterpState {
   std::vector<Frame> frames;
   std::optional<ir::EvalFailure> failure;
 
+  // The time limit of the running evaluation: the clock is read once every kTicksPerCheck
+  // branches or calls, so the check costs one decrement on the hot path.
+  static constexpr uint32_t kTicksPerCheck = 1u << 16;
+  bool has_deadline = false;
+  std::chrono::steady_clock::time_point deadline;
+  uint32_t ticks = kTicksPerCheck;
+
   // Grows the per-function and per-global caches after the module grew.
   void Adopt(const ir::Module& m);
 };
@@ -69,6 +77,8 @@ using State = InterpState;
 bool Execute(State& s, ir::FuncId f, const uint64_t* args, uint64_t* result, void* agg_ret);
 // The decoded form of a defined function, decoding it now if needed (nullptr: failure set).
 const DFunc* GetFunc(State& s, ir::FuncId f);
+// Called when `ticks` runs out: false (with a Timeout failure set) once the deadline has passed.
+bool CheckDeadline(State& s, ir::FuncId fn, int64_t pc);
 // Records a failure in function `fn` at instruction `pc` (or without location when pc is -1).
 void SetFailure(State& s, ir::EvalFailure::Kind kind, std::string message, ir::FuncId fn, int64_t pc);
 
