@@ -245,6 +245,9 @@ class Parser {
 
   bool ParseInt(int64_t& out);
   bool ParseU32(uint32_t& out);
+  bool ParseSizeAlign(uint32_t& size, uint32_t& align) {
+    return ExpectWord("size") && ParseU32(size) && ExpectWord("align") && ParseU32(align);
+  }
   bool ParseFloat(double& out);
   bool ParseScalarType(Type& out, bool allow_void);
   bool ParseAbiType(AbiType& out, bool allow_void);
@@ -439,7 +442,7 @@ bool Parser::ParseAgg() {
     a.leaves.push_back(leaf);
   }
   Next();
-  if (!ExpectWord("size") || !ParseU32(a.size) || !ExpectWord("align") || !ParseU32(a.align)) return false;
+  if (!ParseSizeAlign(a.size, a.align)) return false;
   return ExpectEndOfLine();
 }
 
@@ -450,7 +453,7 @@ bool Parser::ParseGlobal(bool external) {
   if (Cur().kind != Tok::Symbol || next_global_ >= m_.globals.size()) return Expected("a global name like @counter");
   Global& g = m_.globals[next_global_++];
   Next();
-  if (!ExpectWord("size") || !ParseU32(g.size) || !ExpectWord("align") || !ParseU32(g.align)) return false;
+  if (!ParseSizeAlign(g.size, g.align)) return false;
   if (IsWord("mut")) {
     g.is_mutable = true;
     Next();
@@ -637,7 +640,7 @@ bool Parser::ParseSlot(Function& f) {
     return Fail("slots must be numbered in order: expected $" + std::to_string(f.slots.size()));
   Next();
   Slot& s = f.slots.emplace_back();
-  if (!ExpectWord("size") || !ParseU32(s.size) || !ExpectWord("align") || !ParseU32(s.align)) return false;
+  if (!ParseSizeAlign(s.size, s.align)) return false;
   if (Cur().kind == Tok::String) {
     s.name = Cur().value;
     Next();

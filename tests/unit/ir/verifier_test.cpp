@@ -141,6 +141,21 @@ TEST_CASE("calls match the callee's signature") {
             "inst 0: callee %0 is i32, expected ptr"));
 }
 
+TEST_CASE("call results: scalar in a register, aggregate into a pointer") {
+  const std::string prelude = "type %P = { i64 @0 } size 8 align 8\nextern fn @mk() -> agg %P\nextern fn @v() -> void\n";
+  CHECK(ProblemsIn("bb0:\n  call @mk() -> agg %P into %2\n  ret %0\n", prelude) == "");
+  CHECK(Has(ProblemsIn("bb0:\n  call @mk() -> agg %P into %0\n  ret %0\n", prelude),
+            "inst 0: return destination %0 is i32, expected ptr"));
+  Module m = ParseOrDie(prelude + "fn @f(%0: ptr) -> void {\nbb0:\n  call @mk() -> agg %P into %0\n  call @v()\n  ret\n}\n");
+  m.functions[2].calls[0].ret_dest = kNoReg;
+  m.functions[2].blocks[0].insts[1].dst = 0;
+  std::string p = Problems(m);
+  CHECK(Has(p, "function 'f', bb0, inst 0: a call returning an aggregate needs a destination pointer"));
+  CHECK(Has(p, "function 'f', bb0, inst 1: a call returning void or an aggregate has a result register"));
+  m.functions[2].calls[1].args = {0};
+  CHECK(Has(Problems(m), "inst 1: call has 1 arguments but 0 argument types"));
+}
+
 TEST_CASE("function-level invariants") {
   Module m = ParseOrDie("fn @f(%0: i32) -> void {\nbb0:\n  ret\n}\nextern fn @e() -> void\n");
   m.functions[0].params.clear();
