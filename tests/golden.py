@@ -50,6 +50,7 @@ def main():
     ap.add_argument("--update", action="store_true")
     ap.add_argument("files", nargs="+")
     opts = ap.parse_args()
+    opts.thrustc = os.path.abspath(opts.thrustc)  # it runs from a temporary folder
     failed = 0
     for path in opts.files:
         prefix, source, expected, exit_code = split(path)
