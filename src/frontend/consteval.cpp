@@ -50,7 +50,6 @@ std::optional<ConstVal> Sema::EvalNode(FnCtx& fc, NodeId n, TypeId type, SourceR
   func_statics_.emplace_back();
   {
     LowerCtx lc(*this, fc, mod_, id);
-    lc.slots.assign(fc.locals.size(), UINT32_MAX);
     lc.addrs.assign(fc.locals.size(), ir::kNoReg);
     lc.b.SetBlock(lc.b.NewBlock("entry"));
     lc.b.SetLoc(site.begin);
@@ -60,6 +59,7 @@ std::optional<ConstVal> Sema::EvalNode(FnCtx& fc, NodeId n, TypeId type, SourceR
     if (types_.IsAggregate(type)) lc.b.Copy(out, v, int64_t(types_.SizeOf(type)));
     else if (type != kVoid) lc.b.Store(types_.IrType(type), v, out);
     lc.b.Ret();
+    lc.b.FinishEntry();
   }
   if (!EnsureClosure(id, site)) return std::nullopt;
   uint64_t size = types_.SizeOf(type);

@@ -73,13 +73,10 @@ ir::FuncId Sema::ExternFunction(const std::string& symbol, const ir::Signature& 
   return it->second;
 }
 
-ir::Reg Sema::LocalAddr(LowerCtx& lc, uint32_t local) {
-  if (lc.addrs[local] != ir::kNoReg) return lc.addrs[local];
-  return lc.b.SlotAddr(lc.slots[local]);
-}
+ir::Reg Sema::LocalAddr(LowerCtx& lc, uint32_t local) { return lc.addrs[local]; }
 
 ir::Reg Sema::TempSlot(LowerCtx& lc, TypeId t) {
-  return lc.b.SlotAddr(lc.b.NewSlot(uint32_t(types_.SizeOf(t)), types_.AlignOf(t)));
+  return lc.b.NewSlotAddr(uint32_t(types_.SizeOf(t)), types_.AlignOf(t));
 }
 
 void Sema::StoreValue(LowerCtx& lc, TypeId t, ir::Reg value, ir::Reg addr) {
@@ -100,7 +97,6 @@ void Sema::LowerFunction(uint32_t s, FnCtx& fc) {
   const Ast& ast = AstOf(fc.file);
   const FnDecl& d = ast.fns[syms_[s].decl];
   LowerCtx lc(*this, fc, mod_, id);
-  lc.slots.assign(fc.locals.size(), UINT32_MAX);
   lc.addrs.assign(fc.locals.size(), ir::kNoReg);
   lc.b.SetBlock(lc.b.NewBlock("entry"));
   lc.b.SetLoc(ast.tokens->Loc(d.name_tok));
@@ -114,14 +110,15 @@ void Sema::LowerFunction(uint32_t s, FnCtx& fc) {
     }
     ir::Reg r = lc.b.NewReg(types_.IrType(p.type));
     mod_.functions[id].params.push_back(r);
-    lc.slots[i] = lc.b.NewSlot(uint32_t(types_.SizeOf(p.type)), types_.AlignOf(p.type), std::string(Str(p.name)));
-    lc.b.Store(types_.IrType(p.type), r, lc.b.SlotAddr(lc.slots[i]));
+    lc.addrs[i] = lc.b.NewSlotAddr(uint32_t(types_.SizeOf(p.type)), types_.AlignOf(p.type), std::string(Str(p.name)));
+    lc.b.Store(types_.IrType(p.type), r, lc.addrs[i]);
   }
   LowerBlock(lc, d.body);
   if (!lc.b.Terminated()) {
     if (fc.ret == kVoid) lc.b.Ret();
     else lc.b.Trap(ir::TrapKind::Unreachable);  // the checker proved this is never reached
   }
+  lc.b.FinishEntry();
 }
 
 }  // namespace thrustc::frontend

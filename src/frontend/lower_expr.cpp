@@ -166,18 +166,18 @@ ir::Reg Sema::LowerCompare(LowerCtx& lc, uint8_t op, TypeId t, ir::Reg a, ir::Re
 
 ir::Reg Sema::LowerLogical(LowerCtx& lc, NodeId n) {
   const Node& node = AstOf(lc.fc.file)[n];
-  ir::SlotId slot = lc.b.NewSlot(1, 1);
+  ir::Reg slot = lc.b.NewSlotAddr(1, 1);
   ir::Reg lhs = LowerExpr(lc, node.a);
-  lc.b.Store(ir::Type::I8, lhs, lc.b.SlotAddr(slot));
+  lc.b.Store(ir::Type::I8, lhs, slot);
   ir::BlockId rhs_b = lc.b.NewBlock(), join = lc.b.NewBlock();
   if (TokenKind(node.op) == TokenKind::AmpAmp) lc.b.CondBr(lhs, rhs_b, join);
   else lc.b.CondBr(lhs, join, rhs_b);
   lc.b.SetBlock(rhs_b);
   ir::Reg rhs = LowerExpr(lc, node.b);
-  lc.b.Store(ir::Type::I8, rhs, lc.b.SlotAddr(slot));
+  lc.b.Store(ir::Type::I8, rhs, slot);
   lc.b.Br(join);
   lc.b.SetBlock(join);
-  return lc.b.Load(ir::Type::I8, lc.b.SlotAddr(slot));
+  return lc.b.Load(ir::Type::I8, slot);
 }
 
 static bool IsCmp(TokenKind k) {

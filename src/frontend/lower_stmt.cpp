@@ -35,12 +35,12 @@ void Sema::LowerLocalDecl(LowerCtx& lc, NodeId n) {
   if (sym.kind != SymKind::Var) return;  // constants are folded, statics are globals
   TypeId t = sym.type;
   uint32_t align = std::max(types_.AlignOf(t), sym.align);
-  lc.slots[idx] = lc.b.NewSlot(uint32_t(types_.SizeOf(t)), align, std::string(Str(sym.name)));
+  lc.addrs[idx] = lc.b.NewSlotAddr(uint32_t(types_.SizeOf(t)), align, std::string(Str(sym.name)));
   if (sym.init) {
     ir::Reg v = LowerAs(lc, sym.init, t);
-    StoreValue(lc, t, v, lc.b.SlotAddr(lc.slots[idx]));
+    StoreValue(lc, t, v, lc.addrs[idx]);
   } else if (types_.SizeOf(t)) {
-    lc.b.Zero(lc.b.SlotAddr(lc.slots[idx]), int64_t(types_.SizeOf(t)));
+    lc.b.Zero(lc.addrs[idx], int64_t(types_.SizeOf(t)));
   }
 }
 

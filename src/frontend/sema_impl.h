@@ -88,8 +88,7 @@ struct LowerCtx {
   FnCtx& fc;
   ir::Builder b;
   ir::FuncId func;
-  std::vector<ir::SlotId> slots;  // per local of fc
-  std::vector<ir::Reg> addrs;     // per local: an address register (aggregate params) or kNoReg
+  std::vector<ir::Reg> addrs;  // per local of fc: its slot's address (aggregate params: the pointer)
   struct Loop {
     ir::BlockId brk, cont;
     size_t defer_depth;

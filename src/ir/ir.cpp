@@ -95,6 +95,20 @@ Reg Builder::SlotAddr(SlotId s) {
   return r;
 }
 
+Reg Builder::NewSlotAddr(uint32_t size, uint32_t align, std::string name) {
+  SlotId s = NewSlot(size, align, std::move(name));
+  Reg r = NewReg(Type::Ptr);
+  entry_addrs_.push_back({.op = Op::SlotAddr, .type = Type::Ptr, .dst = r, .a = s, .loc = loc_});
+  return r;
+}
+
+void Builder::FinishEntry() {
+  if (entry_addrs_.empty()) return;
+  auto& entry = Fn().blocks[0].insts;
+  entry.insert(entry.begin(), entry_addrs_.begin(), entry_addrs_.end());
+  entry_addrs_.clear();
+}
+
 Reg Builder::Binary(Op op, Type t, Reg a, Reg b) {
   Reg r = NewReg(t);
   Append({.op = op, .type = t, .dst = r, .a = a, .b = b});

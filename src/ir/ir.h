@@ -172,6 +172,11 @@ class Builder {
     Fn().slots.push_back({size, align, std::move(name)});
     return SlotId(Fn().slots.size() - 1);
   }
+  // A new slot whose address is computed once, at the top of the entry block (which dominates
+  // every use), so each load or store reuses the register instead of a slot_addr of its own.
+  // FinishEntry() must run once the function is complete.
+  Reg NewSlotAddr(uint32_t size, uint32_t align, std::string name = {});
+  void FinishEntry();
   void SetBlock(BlockId b) { block_ = b; }
   BlockId CurrentBlock() const { return block_; }
   bool Terminated();  // does the current block end in a terminator?
@@ -207,6 +212,7 @@ class Builder {
   FuncId func_id_;
   BlockId block_ = 0;
   SourceLoc loc_;
+  std::vector<Inst> entry_addrs_;  // slot_addr instructions for the top of blocks[0]
 };
 
 }  // namespace thrustc::ir
