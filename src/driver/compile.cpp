@@ -12,6 +12,7 @@
 
 #include "driver/output_file.h"
 #include "driver/phase_timer.h"
+#include "driver/timed_evaluator.h"
 #include "frontend/lexer.h"
 #include "frontend/parser.h"
 #include "frontend/sema.h"
@@ -227,8 +228,11 @@ int Compile(const Options& options) {
   c.timer.Begin("check+lower");                                   // check, run compile-time code,
   std::vector<const frontend::Ast*> files;                        // lower to Thrust IR
   for (const frontend::Ast& a : c.asts) files.push_back(&a);
-  frontend::SemaInput input{files, &c.names, &c.sources, &c.diags, eval.interpreter.get()};
+  TimedEvaluator evaluator(*eval.interpreter);
+  frontend::SemaInput input{files, &c.names, &c.sources, &c.diags, &evaluator};
   bool ok = frontend::CheckAndLower(input, c.module);
+  c.timer.Split("check+lower", "ct-eval", evaluator.Seconds(),
+                std::to_string(evaluator.Runs()) + " compile-time evaluations (" + options.ct_backend + ")");
   if (!ok || c.diags.HasErrors()) return Finish(c, FlushDiagnostics(c));
   FlushDiagnostics(c);                                            // warnings
   if (!VerifyModule(c)) return Finish(c, kExitInternal);          // verify the IR
