@@ -30,8 +30,25 @@ def main():
             (["-emit", "thrust-ir", bad, "-o", os.path.join(tmp, "bad.tir")], 1, "[TypeMismatch]"),
             (["-run-ir", out_tir], 7, ""),
         ]
+        # Malformed input of every kind: diagnostics and exit status 1, never a crash or a hang.
+        def write(name, data):
+            path = os.path.join(tmp, name)
+            open(path, "wb").write(data)
+            return path
+        import random
+        rng = random.Random(7)
+        whole = open(ok, "rb").read()
+        cases += [
+            (["-check", write("nested.thrust", b"fn main() s32 @public { return " + b"(" * 10000 + b"1" + b")" * 10000 + b"; }")], 1, "[NestingTooDeep]"),
+            (["-check", write("braces.thrust", b"fn main() s32 @public " + b"{" * 10000)], 1, "error"),
+            (["-check", write("truncated.thrust", whole[: len(whole) // 2])], 1, "[UnexpectedToken]"),
+            (["-check", write("unbalanced.thrust", b"fn main() s32 @public { return ((1]; }}}")], 1, "[UnexpectedToken]"),
+            (["-check", write("bytes.thrust", bytes(rng.randrange(256) for _ in range(20000)))], 1, "error"),
+            (["-check", write("longline.thrust", b"fn main() s32 @public { return 1" + b" + 1" * 10_000_000 + b"; }")], 1, "error"),
+            (["-check", write("empty.thrust", b"")], 0, ""),
+        ]
         for args, want_code, want_text in cases:
-            p = subprocess.run([thrustc] + args, capture_output=True, env=dict(os.environ, NO_COLOR="1"), timeout=60)
+            p = subprocess.run([thrustc] + args, capture_output=True, env=dict(os.environ, NO_COLOR="1"), timeout=120)
             text = (p.stdout + p.stderr).decode(errors="replace")
             good = p.returncode == want_code and want_text in text
             print(f"{'ok  ' if good else 'FAIL'} thrustc {' '.join(args)} -> {p.returncode}")
