@@ -142,7 +142,7 @@ bool DecodeInst(const ir::Function& fn, const Inst& in, const std::vector<uint32
     case ir::OpFamily::Const:
       switch (in.op) {
         case Op::IConst: d.op = DOp::Imm; d.imm = int64_t(Normalize(uint64_t(in.imm), d.sh)); break;
-        case Op::FConst: d.op = DOp::Imm; d.imm = int64_t(FloatBits(in.type, in.fimm)); break;
+        case Op::FConst: d.op = DOp::Imm; d.imm = int64_t(FloatBits(in.type, in.FImm())); break;
         case Op::GlobalAddr: d.op = DOp::GlobalAddr; break;
         case Op::FuncAddr: d.op = DOp::FuncAddr; break;
         default:
@@ -248,7 +248,7 @@ std::unique_ptr<DFunc> DecodeFunction(const ir::Module& module, ir::FuncId f, st
       DInst di{};
       if (!DecodeInst(fn, in, slot_offset, di, error)) return nullptr;
       d->code.push_back(di);
-      d->locs.push_back(in.loc);
+      d->locs.push_back(fn.InstLoc(in));
     }
   }
   for (DInst& di : d->code) {

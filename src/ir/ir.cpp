@@ -58,8 +58,16 @@ bool Builder::Terminated() {
   return !insts.empty() && OpFamilyOf(insts.back().op) == OpFamily::Terminator;
 }
 
+void Builder::SetLoc(SourceLoc loc) {
+  Function& fn = Fn();
+  if (loc.Valid() && fn.loc_file == UINT32_MAX) fn.loc_file = loc.file;
+  // Lowering never mixes files within one function; a location elsewhere would be unrepresentable,
+  // so it is dropped rather than attributed to the wrong file.
+  loc_ = loc.Valid() && loc.file == fn.loc_file ? loc.offset : kNoLoc;
+}
+
 Inst& Builder::Append(Inst inst) {
-  if (!inst.loc.Valid()) inst.loc = loc_;
+  if (inst.loc == kNoLoc) inst.loc = loc_;
   auto& insts = Fn().blocks[block_].insts;
   insts.push_back(inst);
   return insts.back();
@@ -73,7 +81,9 @@ Reg Builder::IConst(Type t, int64_t v) {
 
 Reg Builder::FConst(Type t, double v) {
   Reg r = NewReg(t);
-  Append({.op = Op::FConst, .type = t, .dst = r, .fimm = v});
+  Inst inst{.op = Op::FConst, .type = t, .dst = r};
+  inst.SetFImm(v);
+  Append(inst);
   return r;
 }
 

@@ -2,6 +2,7 @@
 // compile-time JIT and the LLVM backend all consume. Virtual registers are assigned exactly once;
 // mutable variables and aggregates live in stack slots. Operations are listed in ops.def.
 #pragma once
+#include <bit>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -48,6 +49,7 @@ using SlotId = uint32_t;
 using AggId = uint32_t;
 constexpr Reg kNoReg = UINT32_MAX;
 constexpr AggId kNoAgg = UINT32_MAX;
+constexpr uint32_t kNoLoc = UINT32_MAX;  // Inst::loc when the instruction has no source location
 
 // An aggregate (struct or fixed array) as the C ABI sees it: size, alignment and the flattened
 // scalar leaves with their byte offsets (arrays are expanded element by element).
@@ -78,16 +80,20 @@ struct Signature {
   friend bool operator==(const Signature&, const Signature&) = default;
 };
 
+// 32 bytes: a large program lowers to millions of these, so the f64 constant of FConst shares
+// the `imm` bits and the source location is an offset into the function's `loc_file`.
 struct Inst {
   Op op;
   Type type = Type::Void;
   Pred pred = Pred::Eq;
   Reg dst = kNoReg;
   uint32_t a = 0, b = 0, c = 0;
+  uint32_t loc = kNoLoc;  // byte offset in Function::loc_file (for trap diagnostics), or kNoLoc
   int64_t imm = 0;
-  double fimm = 0;
-  SourceLoc loc;  // where in the Thrust source this came from (for trap diagnostics); may be invalid
+  double FImm() const { return std::bit_cast<double>(imm); }
+  void SetFImm(double v) { imm = std::bit_cast<int64_t>(v); }
 };
+static_assert(sizeof(Inst) == 32);
 
 // Arguments of one call site. For a variadic callee, `args` beyond the signature's fixed
 // parameters carry their own (already promoted) types in `arg_types`.
@@ -124,7 +130,11 @@ struct Function {
   std::vector<Block> blocks;  // blocks[0] is the entry
   std::vector<CallInfo> calls;
   SourceLoc loc;
+  FileId loc_file = UINT32_MAX;  // the file every Inst::loc of this function points into
   bool IsExternal() const { return linkage == Linkage::External; }
+  SourceLoc InstLoc(const Inst& inst) const {
+    return inst.loc == kNoLoc ? SourceLoc{} : SourceLoc{loc_file, inst.loc};
+  }
 };
 
 struct Reloc {
@@ -180,7 +190,7 @@ class Builder {
   void SetBlock(BlockId b) { block_ = b; }
   BlockId CurrentBlock() const { return block_; }
   bool Terminated();  // does the current block end in a terminator?
-  void SetLoc(SourceLoc loc) { loc_ = loc; }
+  void SetLoc(SourceLoc loc);
 
   Inst& Append(Inst inst);
   Reg IConst(Type t, int64_t v);
@@ -211,7 +221,7 @@ class Builder {
   Module& module_;
   FuncId func_id_;
   BlockId block_ = 0;
-  SourceLoc loc_;
+  uint32_t loc_ = kNoLoc;  // offset in Fn().loc_file
   std::vector<Inst> entry_addrs_;  // slot_addr instructions for the top of blocks[0]
 };
 

@@ -734,7 +734,12 @@ bool Parser::ParseOperands(Function& f, Inst& inst) {
   auto comma = [&] { return ExpectPunct(','); };
   switch (inst.op) {
     case Op::IConst: return ParseInt(inst.imm);
-    case Op::FConst: return ParseFloat(inst.fimm);
+    case Op::FConst: {
+      double v = 0;
+      if (!ParseFloat(v)) return false;
+      inst.SetFImm(v);
+      return true;
+    }
     case Op::GlobalAddr: return LookupGlobal(inst.a);
     case Op::FuncAddr: return LookupFunction(inst.a);
     case Op::SlotAddr: {

@@ -399,7 +399,7 @@ void Printer::PrintInst(const Function& f, const Inst& inst) {
   Put(OpName(inst.op));
   switch (inst.op) {
     case Op::IConst: Put(' '); PutInt(inst.imm); break;
-    case Op::FConst: Put(' '); PutFloat(inst.fimm); break;
+    case Op::FConst: Put(' '); PutFloat(inst.FImm()); break;
     case Op::GlobalAddr: Put(' '); PutGlobalRef(inst.a); break;
     case Op::FuncAddr: Put(' '); PutFuncRef(inst.a); break;
     case Op::SlotAddr: Put(" $"); PutInt(inst.a); break;

@@ -189,7 +189,7 @@ TEST_CASE("float constants round-trip bit for bit") {
     Module parsed;
     ParseError e;
     REQUIRE(ParseModule(Print(m), parsed, e));
-    double got = parsed.functions[0].blocks[0].insts[0].fimm;
+    double got = parsed.functions[0].blocks[0].insts[0].FImm();
     CHECK(std::memcmp(&got, &v, sizeof v) == 0);
   }
 }
