@@ -5,7 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential cmake ninja-build pkg-config python3
-  libffi-dev doctest-dev
+  libffi-dev doctest-dev libasmjit-dev
 )
 
 missing=()
