@@ -49,6 +49,16 @@ TypeId Sema::DefaultLiteralType(FnCtx& fc, NodeId n) {
   return d;
 }
 
+void Sema::ReplaceLiteralConst(uint32_t file, NodeId n, const ConstVal& v) {
+  switch (AstOf(file)[n].kind) {
+    case NodeKind::IntLit: case NodeKind::FloatLit: case NodeKind::CharLit: case NodeKind::BoolLit:
+    case NodeKind::NullLit:
+      consts_[files_[file].consts[n] - 1] = v;
+      return;
+    default: SetNodeConst(file, n, v);  // may share its entry with a named constant
+  }
+}
+
 bool Sema::Coerce(FnCtx& fc, NodeId n, TypeId target) {
   FileInfo& info = Info(fc.file);
   TypeId from = info.types[n];
@@ -64,14 +74,14 @@ bool Sema::Coerce(FnCtx& fc, NodeId n, TypeId target) {
         return false;
       }
       v.type = target;
-      SetNodeConst(fc.file, n, v);
+      ReplaceLiteralConst(fc.file, n, v);
       info.types[n] = target;
       return true;
     }
     if (types_.IsFloat(u)) {
       if (from == kIntLit) v.f = double(v.i);
       v.type = target;
-      SetNodeConst(fc.file, n, Normalize(v));
+      ReplaceLiteralConst(fc.file, n, Normalize(v));
       info.types[n] = target;
       return true;
     }
@@ -211,6 +221,16 @@ static TypeId OperandType(const TypeTable& types, TypeId a, TypeId b) {
   return a;
 }
 
+// Indexing and field access yield addresses (section 5.3), which surprises C programmers: when
+// such an operand reaches arithmetic, say how to read the value.
+void Sema::NoteAddressYielding(Diagnostic& d, FnCtx& fc, NodeId operand) {
+  NodeKind k = AstOf(fc.file)[operand].kind;
+  if (k != NodeKind::Field && k != NodeKind::Index) return;
+  in_.diags->AddNote(d, NodeRange(fc.file, operand),
+                     std::string(k == NodeKind::Field ? "field access" : "indexing") +
+                         " yields the address of the element; read its value with `deref`");
+}
+
 TypeId Sema::CheckBinary(FnCtx& fc, NodeId n) {
   const Node& node = AstOf(fc.file)[n];
   auto op = TokenKind(node.op);
@@ -252,8 +272,11 @@ TypeId Sema::CheckBinary(FnCtx& fc, NodeId n) {
   ta = Info(fc.file).types[node.a], tb = Info(fc.file).types[node.b];
   ua = types_.Unqual(ta), ub = types_.Unqual(tb);
   auto bad = [&]() {
-    Error(DiagKind::InvalidOperands, NodeRange(fc.file, n),
-          "cannot apply `" + std::string(TokenKindName(op)) + "` to " + TypeStr(ta) + " and " + TypeStr(tb));
+    Diagnostic& d = Error(DiagKind::InvalidOperands, NodeRange(fc.file, n),
+                          "cannot apply `" + std::string(TokenKindName(op)) + "` to " + TypeStr(ta) + " and " +
+                              TypeStr(tb));
+    NoteAddressYielding(d, fc, node.a);
+    NoteAddressYielding(d, fc, node.b);
     return kErrorType;
   };
   bool ints = types_.IsInt(ua) && types_.IsInt(ub);

@@ -59,7 +59,7 @@ std::optional<ConstVal> Sema::EvalNode(FnCtx& fc, NodeId n, TypeId type, SourceR
     if (types_.IsAggregate(type)) lc.b.Copy(out, v, int64_t(types_.SizeOf(type)));
     else if (type != kVoid) lc.b.Store(types_.IrType(type), v, out);
     lc.b.Ret();
-    lc.b.FinishEntry();
+    lc.b.Finish();
   }
   if (!EnsureClosure(id, site)) return std::nullopt;
   uint64_t size = types_.SizeOf(type);

@@ -118,7 +118,7 @@ void Sema::LowerFunction(uint32_t s, FnCtx& fc) {
     if (fc.ret == kVoid) lc.b.Ret();
     else lc.b.Trap(ir::TrapKind::Unreachable);  // the checker proved this is never reached
   }
-  lc.b.FinishEntry();
+  lc.b.Finish();
 }
 
 }  // namespace thrustc::frontend

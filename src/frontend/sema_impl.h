@@ -18,14 +18,16 @@ enum class Builtin : uint8_t { SizeOf, AlignOf, HAlloc, MemCpy, MemMove, MemSet 
 
 // A constant: folded by the checker or produced by compile-time evaluation. Scalars carry their
 // value; strings and aggregates live in a read-only global.
+// Members ordered largest first so a ConstVal takes 32 bytes, not 48 (one per literal).
 struct ConstVal {
   ConstVal(TypeId t = kErrorType, __int128 iv = 0, double fv = 0, uint32_t g = UINT32_MAX)
-      : type(t), i(iv), f(fv), global(g) {}
-  TypeId type = kErrorType;
+      : i(iv), f(fv), type(t), global(g) {}
   __int128 i = 0;  // integers (exact value), bool, char, null pointers
   double f = 0;    // floats
+  TypeId type = kErrorType;
   uint32_t global = UINT32_MAX;
 };
+static_assert(sizeof(ConstVal) == 32);
 
 struct Symbol {
   explicit Symbol(SymKind k) : kind(k) {}
@@ -122,6 +124,9 @@ class Sema {
     return c ? &consts_[c - 1] : nullptr;
   }
   void SetNodeConst(uint32_t file, NodeId n, const ConstVal& v) { files_[file].consts[n] = AddConst(v) + 1; }
+  // Replaces the constant of a literal node (whose entry no other node shares) without growing
+  // consts_: coercing every literal to its target type would otherwise store it twice.
+  void ReplaceLiteralConst(uint32_t file, NodeId n, const ConstVal& v);
 
   // --- declarations (check_decl.cpp)
   void CollectFile(uint32_t file);
@@ -140,6 +145,7 @@ class Sema {
 
   // --- statements (check_stmt.cpp)
   bool CheckStmt(FnCtx& fc, NodeId n);  // returns whether control never falls through
+  void NoteAddressYielding(Diagnostic& d, FnCtx& fc, NodeId operand);
   bool CheckBlock(FnCtx& fc, NodeId n, bool new_scope = true);
   void CheckLocalDecl(FnCtx& fc, NodeId n);
   uint32_t DeclareLocal(FnCtx& fc, Symbol sym);

@@ -112,11 +112,17 @@ Reg Builder::NewSlotAddr(uint32_t size, uint32_t align, std::string name) {
   return r;
 }
 
-void Builder::FinishEntry() {
-  if (entry_addrs_.empty()) return;
-  auto& entry = Fn().blocks[0].insts;
-  entry.insert(entry.begin(), entry_addrs_.begin(), entry_addrs_.end());
-  entry_addrs_.clear();
+void Builder::Finish() {
+  Function& fn = Fn();
+  if (!entry_addrs_.empty()) {
+    auto& entry = fn.blocks[0].insts;
+    entry.insert(entry.begin(), entry_addrs_.begin(), entry_addrs_.end());
+    entry_addrs_.clear();
+  }
+  for (Block& block : fn.blocks) block.insts.shrink_to_fit();
+  fn.blocks.shrink_to_fit();
+  fn.reg_types.shrink_to_fit();
+  fn.slots.shrink_to_fit();
 }
 
 Reg Builder::Binary(Op op, Type t, Reg a, Reg b) {

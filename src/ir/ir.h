@@ -184,9 +184,11 @@ class Builder {
   }
   // A new slot whose address is computed once, at the top of the entry block (which dominates
   // every use), so each load or store reuses the register instead of a slot_addr of its own.
-  // FinishEntry() must run once the function is complete.
+  // Finish() must run once the function is complete.
   Reg NewSlotAddr(uint32_t size, uint32_t align, std::string name = {});
-  void FinishEntry();
+  // Puts the slot addresses at the top of the entry block and trims every block's spare capacity
+  // (the module keeps all functions alive, and doubling vectors would waste a third of it).
+  void Finish();
   void SetBlock(BlockId b) { block_ = b; }
   BlockId CurrentBlock() const { return block_; }
   bool Terminated();  // does the current block end in a terminator?
