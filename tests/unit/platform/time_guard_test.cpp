@@ -1,0 +1,111 @@
+// Unit tests of platform::Deadline: the flag is set after the time, not before, never when the
+// deadline is destroyed first or given no time, and independently on several threads.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <limits>
+#include <thread>
+#include <vector>
+
+#include "platform/time_guard.h"
+
+using namespace thrustc::platform;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double SecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Polls the flag as generated code does at a loop back-edge; gives up after `limit` seconds.
+double SpinUntilSet(volatile uint8_t* flag, double limit) {
+  auto start = Clock::now();
+  while (*flag == 0 && SecondsSince(start) < limit) {
+  }
+  return SecondsSince(start);
+}
+
+}  // namespace
+
+TEST_CASE("a deadline of 0.05 s sets the flag after about 0.05 s") {
+  volatile uint8_t flag = 0;
+  Deadline deadline(0.05, &flag);
+  CHECK(flag == 0);
+  CHECK_FALSE(deadline.Fired());
+  double waited = SpinUntilSet(&flag, 5.0);
+  CHECK(flag == 1);
+  CHECK(deadline.Fired());
+  CHECK(waited >= 0.045);
+  CHECK(waited < 1.0);
+}
+
+TEST_CASE("a deadline destroyed before its time never sets the flag") {
+  volatile uint8_t flag = 0;
+  {
+    Deadline deadline(0.05, &flag);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    CHECK_FALSE(deadline.Fired());
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(120));
+  CHECK(flag == 0);
+}
+
+TEST_CASE("zero, negative and NaN seconds never fire") {
+  volatile uint8_t flags[3] = {0, 0, 0};
+  Deadline zero(0, &flags[0]);
+  Deadline negative(-1, &flags[1]);
+  Deadline nan(std::numeric_limits<double>::quiet_NaN(), &flags[2]);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  for (int i = 0; i < 3; ++i) CHECK(flags[i] == 0);
+  CHECK_FALSE(zero.Fired());
+  CHECK_FALSE(negative.Fired());
+  CHECK_FALSE(nan.Fired());
+}
+
+TEST_CASE("a later deadline armed first does not delay an earlier one armed after it") {
+  volatile uint8_t late_flag = 0, early_flag = 0;
+  Deadline late(10.0, &late_flag);
+  auto start = Clock::now();
+  Deadline early(0.03, &early_flag);
+  SpinUntilSet(&early_flag, 5.0);
+  CHECK(early_flag == 1);
+  CHECK(SecondsSince(start) < 1.0);
+  CHECK(late_flag == 0);
+  CHECK_FALSE(late.Fired());
+}
+
+TEST_CASE("deadlines on several threads fire independently") {
+  constexpr int kThreads = 4;
+  volatile uint8_t flags[kThreads] = {};
+  bool fired[kThreads] = {};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([i, &flags, &fired] {
+      // Odd threads disarm early; even ones wait for their flag.
+      Deadline d(0.02 * (i + 1), &flags[i]);
+      if (i % 2 == 0) SpinUntilSet(&flags[i], 5.0);
+      fired[i] = d.Fired();
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  for (int i = 0; i < kThreads; ++i) {
+    INFO("thread " << i);
+    CHECK(fired[i] == (i % 2 == 0));
+    CHECK(flags[i] == (i % 2 == 0 ? 1 : 0));
+  }
+}
+
+TEST_CASE("arming a deadline is cheap once the watchdog runs") {
+  volatile uint8_t flag = 0;
+  { Deadline warm(1.0, &flag); }  // starts the watchdog thread if no test did yet
+  constexpr int kRounds = 1000;
+  auto start = Clock::now();
+  for (int i = 0; i < kRounds; ++i) Deadline d(1.0, &flag);
+  double per_round = SecondsSince(start) / kRounds;
+  // Generous bound (loaded CI machines): the budget for a whole first call is 20 µs.
+  CHECK(per_round < 20e-6);
+  CHECK(flag == 0);
+}
