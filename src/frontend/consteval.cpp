@@ -49,7 +49,7 @@ std::optional<ConstVal> Sema::EvalNode(FnCtx& fc, NodeId n, TypeId type, SourceR
   func_callees_.emplace_back();
   func_statics_.emplace_back();
   {
-    LowerCtx lc(*this, fc, mod_, id);
+    LowerCtx lc(fc, mod_, id, &inst_pool_);
     lc.addrs.assign(fc.locals.size(), ir::kNoReg);
     lc.b.SetBlock(lc.b.NewBlock("entry"));
     lc.b.SetLoc(site.begin);

@@ -96,7 +96,7 @@ void Sema::LowerFunction(uint32_t s, FnCtx& fc) {
   ir::FuncId id = syms_[s].ir;
   const Ast& ast = AstOf(fc.file);
   const FnDecl& d = ast.fns[syms_[s].decl];
-  LowerCtx lc(*this, fc, mod_, id);
+  LowerCtx lc(fc, mod_, id, &inst_pool_);
   lc.addrs.assign(fc.locals.size(), ir::kNoReg);
   lc.b.SetBlock(lc.b.NewBlock("entry"));
   lc.b.SetLoc(ast.tokens->Loc(d.name_tok));

@@ -86,7 +86,7 @@ class Sema;
 
 // Lowering state for one IR function.
 struct LowerCtx {
-  LowerCtx(Sema& s, FnCtx& f, ir::Module& m, ir::FuncId id) : fc(f), b(m, id), func(id) { (void)s; }
+  LowerCtx(FnCtx& f, ir::Module& m, ir::FuncId id, ir::InstPool* pool) : fc(f), b(m, id, pool), func(id) {}
   FnCtx& fc;
   ir::Builder b;
   ir::FuncId func;
@@ -278,6 +278,7 @@ class Sema {
   std::vector<uint32_t> visit_epoch_;
   uint32_t epoch_ = 0;
   std::vector<EvalFrame> eval_stack_;
+  ir::InstPool inst_pool_;  // staging vectors reused by every function's Builder
   uint32_t const_depth_ = 0;
   uint32_t thunk_count_ = 0, const_global_count_ = 0;
   NameId main_name_ = 0, attr_names_[13] = {};

@@ -53,8 +53,20 @@ GlobalId Module::FindGlobal(std::string_view name) const {
   return UINT32_MAX;
 }
 
+BlockId Builder::NewBlock(std::string name) {
+  Fn().blocks.push_back({std::move(name), {}});
+  if (pool_) {
+    staged_.emplace_back();
+    if (!pool_->empty()) {
+      staged_.back().swap(pool_->back());
+      pool_->pop_back();
+    }
+  }
+  return BlockId(Fn().blocks.size() - 1);
+}
+
 bool Builder::Terminated() {
-  auto& insts = Fn().blocks[block_].insts;
+  auto& insts = Insts(block_);
   return !insts.empty() && OpFamilyOf(insts.back().op) == OpFamily::Terminator;
 }
 
@@ -68,7 +80,7 @@ void Builder::SetLoc(SourceLoc loc) {
 
 Inst& Builder::Append(Inst inst) {
   if (inst.loc == kNoLoc) inst.loc = loc_;
-  auto& insts = Fn().blocks[block_].insts;
+  auto& insts = Insts(block_);
   insts.push_back(inst);
   return insts.back();
 }
@@ -114,12 +126,22 @@ Reg Builder::NewSlotAddr(uint32_t size, uint32_t align, std::string name) {
 
 void Builder::Finish() {
   Function& fn = Fn();
-  if (!entry_addrs_.empty()) {
+  if (pool_) {
+    for (size_t b = 0; b < staged_.size(); ++b) {
+      std::vector<Inst>& out = fn.blocks[b].insts;
+      out.reserve((b == 0 ? entry_addrs_.size() : 0) + staged_[b].size());
+      if (b == 0) out.insert(out.end(), entry_addrs_.begin(), entry_addrs_.end());
+      out.insert(out.end(), staged_[b].begin(), staged_[b].end());
+      staged_[b].clear();
+      pool_->push_back(std::move(staged_[b]));
+    }
+    staged_.clear();
+  } else {
     auto& entry = fn.blocks[0].insts;
     entry.insert(entry.begin(), entry_addrs_.begin(), entry_addrs_.end());
-    entry_addrs_.clear();
+    for (Block& block : fn.blocks) block.insts.shrink_to_fit();
   }
-  for (Block& block : fn.blocks) block.insts.shrink_to_fit();
+  entry_addrs_.clear();
   fn.blocks.shrink_to_fit();
   fn.reg_types.shrink_to_fit();
   fn.slots.shrink_to_fit();

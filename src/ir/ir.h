@@ -163,10 +163,16 @@ struct Module {
   GlobalId FindGlobal(std::string_view name) const;
 };
 
+// Spare instruction vectors that builders stage blocks in, kept from one function to the next so
+// lowering a large program neither regrows a vector per block nor leaves doubling slack behind.
+using InstPool = std::vector<std::vector<Inst>>;
+
 // Builds one function. Lowering creates blocks, switches between them and appends instructions.
+// With an InstPool, blocks are staged in pooled vectors and copied out at their exact size by
+// Finish(); without one, instructions go straight into the function.
 class Builder {
  public:
-  Builder(Module& m, FuncId f) : module_(m), func_id_(f) {}
+  Builder(Module& m, FuncId f, InstPool* pool = nullptr) : module_(m), func_id_(f), pool_(pool) {}
   Function& Fn() { return module_.functions[func_id_]; }
   Module& Mod() { return module_; }
 
@@ -174,10 +180,7 @@ class Builder {
     Fn().reg_types.push_back(t);
     return Reg(Fn().reg_types.size() - 1);
   }
-  BlockId NewBlock(std::string name = {}) {
-    Fn().blocks.push_back({std::move(name), {}});
-    return BlockId(Fn().blocks.size() - 1);
-  }
+  BlockId NewBlock(std::string name = {});
   SlotId NewSlot(uint32_t size, uint32_t align, std::string name = {}) {
     Fn().slots.push_back({size, align, std::move(name)});
     return SlotId(Fn().slots.size() - 1);
@@ -186,8 +189,8 @@ class Builder {
   // every use), so each load or store reuses the register instead of a slot_addr of its own.
   // Finish() must run once the function is complete.
   Reg NewSlotAddr(uint32_t size, uint32_t align, std::string name = {});
-  // Puts the slot addresses at the top of the entry block and trims every block's spare capacity
-  // (the module keeps all functions alive, and doubling vectors would waste a third of it).
+  // Puts the slot addresses at the top of the entry block, moves staged blocks into the function
+  // and trims its vectors (the module keeps every function alive, so slack would add up).
   void Finish();
   void SetBlock(BlockId b) { block_ = b; }
   BlockId CurrentBlock() const { return block_; }
@@ -225,6 +228,10 @@ class Builder {
   BlockId block_ = 0;
   uint32_t loc_ = kNoLoc;  // offset in Fn().loc_file
   std::vector<Inst> entry_addrs_;  // slot_addr instructions for the top of blocks[0]
+  InstPool* pool_;
+  InstPool staged_;  // with a pool: the instructions of each block so far
+
+  std::vector<Inst>& Insts(BlockId b) { return pool_ ? staged_[b] : Fn().blocks[b].insts; }
 };
 
 }  // namespace thrustc::ir
