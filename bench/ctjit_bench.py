@@ -272,11 +272,16 @@ def main():
     ap.add_argument("--interp-runs", type=int, default=3, help="runs per interpreter measurement")
     ap.add_argument("--workloads", nargs="*", help="names like w_fib (default: all)")
     ap.add_argument("--skip-extras", action="store_true", help="only the workload table")
+    ap.add_argument("--check-e2e-only", action="store_true",
+                    help="only check the tests/e2e/w_*.thrust copies against the C twins (fast; no timing)")
     opts = ap.parse_args()
     opts.thrustc = os.path.abspath(opts.thrustc)
     found = sorted(f[:-7] for f in os.listdir(WORKLOAD_DIR) if f.startswith("w_") and f.endswith(".thrust"))
     opts.workloads = opts.workloads or found
     with tempfile.TemporaryDirectory() as tmp:
+        if opts.check_e2e_only:
+            print("e2e copies (tests/e2e/w_*.thrust) against their C twins:")
+            sys.exit(0 if check_e2e_copies(opts, tmp) else 1)
         startup_ms = measure_startup(opts, tmp) if not opts.skip_extras else 0.0
         rows = []
         for name in opts.workloads:
