@@ -4,12 +4,8 @@
 namespace thrustc::ir {
 
 namespace {
-struct OpInfo {
-  std::string_view name;
-  OpFamily family;
-};
-constexpr OpInfo kOps[] = {
-#define THRUSTC_IR_OP(name, text, family) {text, OpFamily::family},
+constexpr std::string_view kOpNames[] = {
+#define THRUSTC_IR_OP(name, text, family) text,
 #include "ir/ops.def"
 #undef THRUSTC_IR_OP
 };
@@ -25,8 +21,7 @@ uint32_t TypeSize(Type t) {
   return kSizes[size_t(t)];
 }
 
-std::string_view OpName(Op op) { return kOps[size_t(op)].name; }
-OpFamily OpFamilyOf(Op op) { return kOps[size_t(op)].family; }
+std::string_view OpName(Op op) { return kOpNames[size_t(op)]; }
 
 std::string_view PredName(Pred p) {
   static constexpr std::string_view kNames[] = {"eq", "ne", "slt", "sle", "sgt", "sge", "ult", "ule",

@@ -27,7 +27,13 @@ enum class OpFamily : uint8_t {
   Const, IntBinary, FloatBinary, Unary, Compare, Convert, Memory, Check, Call, Terminator
 };
 std::string_view OpName(Op op);
-OpFamily OpFamilyOf(Op op);
+// Inline: the verifier, the interpreter's decoder and the builder ask this for every instruction.
+inline constexpr OpFamily kOpFamilies[] = {
+#define THRUSTC_IR_OP(name, text, family) OpFamily::family,
+#include "ir/ops.def"
+#undef THRUSTC_IR_OP
+};
+inline OpFamily OpFamilyOf(Op op) { return kOpFamilies[size_t(op)]; }
 constexpr uint32_t kOpCount = 0
 #define THRUSTC_IR_OP(name, text, family) +1
 #include "ir/ops.def"

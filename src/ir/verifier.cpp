@@ -3,6 +3,8 @@
 // it finds as "function 'f', bb2, inst 3: message" (block and instruction indices count from 0).
 #include "ir/verifier.h"
 
+#include <algorithm>
+#include <array>
 #include <unordered_map>
 
 namespace thrustc::ir {
@@ -24,19 +26,21 @@ bool HasResult(Op op) {
 }
 
 // Dominator tree of a function's CFG (Cooper, Harvey and Kennedy's iterative algorithm), with
-// pre/post numbers so "a dominates b" is O(1). Unreachable blocks have no number.
+// pre/post numbers so "a dominates b" is O(1). Unreachable blocks have no number. One object is
+// reused for every function of a module, and edges live in flat arrays (a block has at most two
+// successors), so verifying a large module does not allocate per block.
 class Dominators {
  public:
-  explicit Dominators(const Function& f) {
+  void Compute(const Function& f) {
     size_t n = f.blocks.size();
-    succs_.resize(n);
+    succs_.assign(n, {kNone, kNone});
     for (BlockId b = 0; b < n; ++b) {
       if (f.blocks[b].insts.empty()) continue;
       const Inst& t = f.blocks[b].insts.back();
-      if (t.op == Op::Br && t.a < n) succs_[b].push_back(t.a);
+      if (t.op == Op::Br && t.a < n) succs_[b][0] = t.a;
       if (t.op == Op::CondBr) {
-        if (t.b < n) succs_[b].push_back(t.b);
-        if (t.c < n) succs_[b].push_back(t.c);
+        if (t.b < n) succs_[b][0] = t.b;
+        if (t.c < n) succs_[b][1] = t.c;
       }
     }
     ComputeOrder(n);
@@ -51,43 +55,63 @@ class Dominators {
  private:
   static constexpr uint32_t kNone = UINT32_MAX;
 
+  // Successor i of b, or kNone.
+  BlockId Succ(BlockId b, size_t i) const { return i < 2 ? succs_[b][i] : kNone; }
+
   void ComputeOrder(size_t n) {  // reverse post-order from the entry, iteratively
     rpo_index_.assign(n, kNone);
+    rpo_.clear();
     if (n == 0) return;
-    std::vector<bool> seen(n, false);
-    std::vector<std::pair<BlockId, size_t>> stack{{0, 0}};
-    seen[0] = true;
-    std::vector<BlockId> post;
-    while (!stack.empty()) {
-      auto& [b, i] = stack.back();
-      if (i < succs_[b].size()) {
-        BlockId s = succs_[b][i++];
-        if (!seen[s]) {
-          seen[s] = true;
-          stack.push_back({s, 0});
+    seen_.assign(n, 0);
+    stack_.assign(1, {0, 0});
+    seen_[0] = 1;
+    while (!stack_.empty()) {
+      auto& [b, i] = stack_.back();
+      if (i < 2) {
+        BlockId s = Succ(b, i++);
+        if (s != kNone && !seen_[s]) {
+          seen_[s] = 1;
+          stack_.push_back({s, 0});
         }
       } else {
-        post.push_back(b);
-        stack.pop_back();
+        rpo_.push_back(b);  // post-order for now
+        stack_.pop_back();
       }
     }
-    rpo_.assign(post.rbegin(), post.rend());
+    std::reverse(rpo_.begin(), rpo_.end());
     for (uint32_t i = 0; i < rpo_.size(); ++i) rpo_index_[rpo_[i]] = i;
+  }
+
+  // Fills start/list with the edges (from, to) as a compressed adjacency list indexed by `to`.
+  static void BuildAdjacency(size_t n, const std::vector<std::pair<BlockId, BlockId>>& edges,
+                             std::vector<uint32_t>& start, std::vector<BlockId>& list) {
+    start.assign(n + 1, 0);
+    for (auto [from, to] : edges) ++start[to + 1];
+    for (size_t i = 0; i < n; ++i) start[i + 1] += start[i];
+    list.resize(edges.size());
+    std::vector<uint32_t>& fill = start;  // bumped per edge, then shifted back below
+    for (auto [from, to] : edges) list[fill[to]++] = from;
+    for (size_t i = n; i > 0; --i) start[i] = start[i - 1];
+    start[0] = 0;
   }
 
   void ComputeIdoms(size_t n) {
     idom_.assign(n, kNone);
     if (rpo_.empty()) return;
-    std::vector<std::vector<BlockId>> preds(n);
+    edges_.clear();
     for (BlockId b : rpo_)
-      for (BlockId s : succs_[b]) preds[s].push_back(b);
+      for (size_t i = 0; i < 2; ++i)
+        if (BlockId s = Succ(b, i); s != kNone) edges_.push_back({b, s});
+    BuildAdjacency(n, edges_, pred_start_, preds_);
     idom_[0] = 0;
     for (bool changed = true; changed;) {
       changed = false;
       for (size_t i = 1; i < rpo_.size(); ++i) {
         BlockId b = rpo_[i], best = kNone;
-        for (BlockId p : preds[b])
+        for (uint32_t k = pred_start_[b]; k < pred_start_[b + 1]; ++k) {
+          BlockId p = preds_[k];
           if (idom_[p] != kNone) best = best == kNone ? p : Intersect(p, best);
+        }
         if (best != idom_[b]) idom_[b] = best, changed = true;
       }
     }
@@ -104,28 +128,32 @@ class Dominators {
     pre_.assign(n, kNone);
     post_.assign(n, kNone);
     if (rpo_.empty()) return;
-    std::vector<std::vector<BlockId>> kids(n);
+    edges_.clear();
     for (BlockId b : rpo_)
-      if (b != 0) kids[idom_[b]].push_back(b);
+      if (b != 0) edges_.push_back({b, idom_[b]});  // listed under the parent, in RPO order
+    BuildAdjacency(n, edges_, kid_start_, kids_);
     uint32_t clock = 0;
-    std::vector<std::pair<BlockId, size_t>> stack{{0, 0}};
+    stack_.assign(1, {0, 0});
     pre_[0] = clock++;
-    while (!stack.empty()) {
-      auto& [b, i] = stack.back();
-      if (i < kids[b].size()) {
-        BlockId k = kids[b][i++];
+    while (!stack_.empty()) {
+      auto& [b, i] = stack_.back();
+      if (kid_start_[b] + i < kid_start_[b + 1]) {
+        BlockId k = kids_[kid_start_[b] + i++];
         pre_[k] = clock++;
-        stack.push_back({k, 0});
+        stack_.push_back({k, 0});
       } else {
         post_[b] = clock++;
-        stack.pop_back();
+        stack_.pop_back();
       }
     }
   }
 
-  std::vector<std::vector<BlockId>> succs_;
-  std::vector<BlockId> rpo_;
-  std::vector<uint32_t> rpo_index_, idom_, pre_, post_;
+  std::vector<std::array<BlockId, 2>> succs_;
+  std::vector<BlockId> rpo_, preds_, kids_;
+  std::vector<uint32_t> rpo_index_, idom_, pre_, post_, pred_start_, kid_start_;
+  std::vector<uint8_t> seen_;
+  std::vector<std::pair<BlockId, size_t>> stack_;
+  std::vector<std::pair<BlockId, BlockId>> edges_;
 };
 
 class Verifier {
@@ -179,6 +207,7 @@ class Verifier {
   // Where each register is defined: block and instruction index (params: entry, -1).
   std::vector<BlockId> def_block_;
   std::vector<int64_t> def_index_;
+  Dominators dom_;  // reused for every function
 };
 
 void Verifier::VerifyAgg(AggId id) {
@@ -250,8 +279,8 @@ void Verifier::VerifyFunction(const Function& f) {
   VerifyParams();
   VerifyShape();
   CollectDefs();
-  Dominators dom(f);
-  VerifyInsts(dom);
+  dom_.Compute(f);
+  VerifyInsts(dom_);
 }
 
 void Verifier::VerifyParams() {
