@@ -134,8 +134,8 @@ def print_table(rows, startup_ms):
     widths = [max(len(row[i]) for row in table) for i in range(len(head))]
     for row in table:
         print("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))))
-    print(f"(interp/jit: ct-eval phase of -ftime-report; gcc: whole process wall time, which includes"
-          f" about {startup_ms:.2f} ms of process start-up measured on an empty C program)")
+    startup = "" if startup_ms is None else f", which includes about {startup_ms:.2f} ms of process start-up measured on an empty C program"
+    print(f"(interp/jit: ct-eval phase of -ftime-report; gcc: whole process wall time{startup})")
     # A reason shared by every workload (typically "jit not available") is printed once.
     shared = set(rows[0]["notes"]).intersection(*(set(r["notes"]) for r in rows[1:])) if rows else set()
     for n in sorted(shared):
@@ -282,7 +282,7 @@ def main():
         if opts.check_e2e_only:
             print("e2e copies (tests/e2e/w_*.thrust) against their C twins:")
             sys.exit(0 if check_e2e_copies(opts, tmp) else 1)
-        startup_ms = measure_startup(opts, tmp) if not opts.skip_extras else 0.0
+        startup_ms = measure_startup(opts, tmp) if not opts.skip_extras else None
         rows = []
         for name in opts.workloads:
             print(f"measuring {name} ...", file=sys.stderr, flush=True)
