@@ -2,6 +2,7 @@
 // by 32-bit ids, variable-length children in one shared `lists` vector, and declarations in side
 // tables with named fields. Produced by the parser, annotated by the checker, read by lowering.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <string>
@@ -21,15 +22,33 @@ std::string_view TokenKindName(TokenKind kind);  // the spelling, e.g. "+=" or "
 
 using TokenId = uint32_t;
 
-// The tokens of one file, struct-of-arrays. Token i spans [offsets[i], offsets[i] + lengths[i]).
+// The tokens of one file, struct-of-arrays. Token i spans [offsets[i], offsets[i] + Length(i)).
+// Lengths take one byte each: nearly every token is shorter than 255 bytes, and the few longer
+// ones (long string literals) are listed in `long_lengths`, in token order.
 struct TokenList {
+  static constexpr uint8_t kLongLength = 255;
   FileId file = 0;
   std::vector<TokenKind> kinds;
   std::vector<uint32_t> offsets;
-  std::vector<uint32_t> lengths;
+  std::vector<uint8_t> short_lengths;  // kLongLength: look the token up in long_lengths
+  std::vector<std::pair<TokenId, uint32_t>> long_lengths;
   size_t size() const { return kinds.size(); }
+  void Push(TokenKind kind, uint32_t offset, uint32_t length) {
+    kinds.push_back(kind);
+    offsets.push_back(offset);
+    short_lengths.push_back(uint8_t(length < kLongLength ? length : kLongLength));
+    if (length >= kLongLength) long_lengths.push_back({TokenId(kinds.size() - 1), length});
+  }
+  uint32_t Length(TokenId t) const {
+    if (short_lengths[t] != kLongLength) return short_lengths[t];
+    auto it = std::lower_bound(long_lengths.begin(), long_lengths.end(), std::pair<TokenId, uint32_t>{t, 0});
+    return it->second;
+  }
   SourceLoc Loc(TokenId t) const { return {file, offsets[t]}; }
-  SourceRange Range(TokenId t) const { return {{file, offsets[t]}, lengths[t] ? lengths[t] : 1}; }
+  SourceRange Range(TokenId t) const {
+    uint32_t length = Length(t);
+    return {{file, offsets[t]}, length ? length : 1};
+  }
 };
 
 using NameId = uint32_t;

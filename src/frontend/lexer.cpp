@@ -83,19 +83,19 @@ class Lexer {
   Lexer(FileId file, std::string_view text, DiagnosticEngine& diags)
       : text_(text), p_(text.data()), end_(text.data() + text.size()), diags_(diags) {
     out_.file = file;
-    size_t guess = text.size() / 5 + 16;
+    // Ordinary code has a token per 3-4 bytes; a generous guess only reserves address space,
+    // while regrowing at the end would copy every token and briefly hold both copies.
+    size_t guess = text.size() / 2 + 16;
     out_.kinds.reserve(guess);
     out_.offsets.reserve(guess);
-    out_.lengths.reserve(guess);
+    out_.short_lengths.reserve(guess);
   }
   TokenList Run();
 
  private:
   uint32_t Off(const char* p) const { return uint32_t(p - text_.data()); }
   void Emit(TokenKind kind, const char* start) {
-    out_.kinds.push_back(kind);
-    out_.offsets.push_back(Off(start));
-    out_.lengths.push_back(uint32_t(p_ - start));
+    out_.Push(kind, Off(start), uint32_t(p_ - start));
   }
   void Error(DiagKind kind, const char* at, size_t len, std::string msg) {
     diags_.Report(kind, {{out_.file, Off(at)}, uint32_t(len ? len : 1)}, std::move(msg));
@@ -126,9 +126,7 @@ const KeywordTable& Keywords() {
 
 TokenList Lexer::Run() {
   while (p_ < end_) LexToken();
-  out_.kinds.push_back(TokenKind::Eof);
-  out_.offsets.push_back(Off(end_));
-  out_.lengths.push_back(0);
+  out_.Push(TokenKind::Eof, Off(end_), 0);
   return std::move(out_);
 }
 
@@ -450,7 +448,7 @@ std::string PrintTokens(const TokenList& tokens, std::string_view text, const So
     out += std::to_string(line) + ":" + std::to_string(off - line_start + 1) + " ";
     out += kTokenEnumNames[size_t(tokens.kinds[i])];
     out += " '";
-    AppendEscaped(out, text.substr(std::min<size_t>(off, text.size()), tokens.lengths[i]));
+    AppendEscaped(out, text.substr(std::min<size_t>(off, text.size()), tokens.Length(TokenId(i))));
     out += "'\n";
   }
   return out;

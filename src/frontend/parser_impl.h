@@ -79,7 +79,7 @@ class Parser {
   }
   bool Expect(TokenKind k, std::string_view what = {});
   std::string_view Text(TokenId t) const {
-    return text_.substr(tokens_.offsets[t], tokens_.lengths[t]);
+    return text_.substr(tokens_.offsets[t], tokens_.Length(t));
   }
   NameId InternTok(TokenId t);
   bool ExpectIdentifier(TokenId* tok, std::string_view what);

@@ -2,6 +2,8 @@
 // escape, every lexer diagnostic, positions, -print tokens, robustness and throughput.
 #include <doctest/doctest.h>
 
+#include "../sanitizers.h"
+
 #include <algorithm>
 #include <chrono>
 #include <string>
@@ -29,7 +31,7 @@ struct LexRun {
     return {tokens.kinds.begin(), tokens.kinds.end() - 1};
   }
   std::string_view Spelling(size_t i) const {
-    return Text().substr(tokens.offsets[i], tokens.lengths[i]);
+    return Text().substr(tokens.offsets[i], tokens.Length(TokenId(i)));
   }
   size_t Count(DiagKind kind) const {
     size_t n = 0;
@@ -59,7 +61,7 @@ TEST_CASE("lexer: every keyword, reserved word and operator lexes alone as its o
     LexRun run{std::string(s.text)};
     REQUIRE(run.tokens.size() == 2);
     CHECK(run.tokens.kinds[0] == s.kind);
-    CHECK(run.tokens.lengths[0] == s.text.size());
+    CHECK(run.tokens.Length(0) == s.text.size());
     CHECK(run.tokens.kinds[1] == TokenKind::Eof);
     CHECK(run.DiagCount() == 0);
   }
@@ -183,10 +185,26 @@ TEST_CASE("lexer: offsets, lengths and the final Eof") {
   LexRun run{"fn  main"};
   REQUIRE(run.tokens.size() == 3);
   CHECK(run.tokens.offsets[1] == 4);
-  CHECK(run.tokens.lengths[1] == 4);
+  CHECK(run.tokens.Length(1) == 4);
   CHECK(run.tokens.kinds[2] == TokenKind::Eof);
   CHECK(run.tokens.offsets[2] == 8);
   CHECK(LexRun{""}.tokens.kinds == std::vector<TokenKind>{TokenKind::Eof});
+}
+
+TEST_CASE("lexer: tokens of 255 bytes and longer keep their exact length and range") {
+  std::string long_string = "\"" + std::string(300, 'x') + "\"";  // 302 bytes
+  std::string exact = "\"" + std::string(253, 'y') + "\"";        // 255 bytes: the escape value
+  LexRun run{"a " + long_string + " b " + exact + " " + std::string(254, 'z') + " " + long_string};
+  REQUIRE(run.tokens.size() == 7);
+  CHECK(run.tokens.Length(0) == 1);
+  CHECK(run.tokens.Length(1) == 302);
+  CHECK(run.tokens.Length(2) == 1);
+  CHECK(run.tokens.Length(3) == 255);
+  CHECK(run.tokens.Length(4) == 254);
+  CHECK(run.tokens.Length(5) == 302);
+  CHECK(run.tokens.Range(5).length == 302);
+  CHECK(run.Spelling(3) == exact);
+  CHECK(run.tokens.Range(6).length == 1);  // Eof: an empty token still gets a one-byte caret
 }
 
 TEST_CASE("lexer: PrintTokens prints line:col Kind 'text'") {
@@ -209,7 +227,7 @@ TEST_CASE("lexer: random bytes never crash and always end with Eof") {
     LexRun run{text};
     CHECK(run.tokens.kinds.back() == TokenKind::Eof);
     for (size_t i = 0; i + 1 < run.tokens.size(); ++i)
-      REQUIRE(run.tokens.offsets[i] + run.tokens.lengths[i] <= text.size());
+      REQUIRE(run.tokens.offsets[i] + run.tokens.Length(TokenId(i)) <= text.size());
   }
 }
 
@@ -222,7 +240,7 @@ TEST_CASE("lexer: a 50 MB single line") {
   CHECK(run.tokens.size() == text.size() / 11 * 8 + 1);
 }
 
-TEST_CASE("lexer: throughput") {
+TEST_CASE("lexer: throughput" * doctest::skip(kSanitizedBuild)) {
   const std::string unit =
       "fn partition(arr: ptr[array[u32; 10]], low: s32, high: s32) s32 {\n"
       "    var pivot: u32 = deref arr[high]; // the last element\n"
