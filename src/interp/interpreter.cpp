@@ -128,7 +128,7 @@ uint8_t* MaterializeGlobal(State& s, ir::GlobalId id, ir::FuncId at_fn, int64_t 
   }
   auto* mem = static_cast<uint8_t*>(AllocateAligned(g.size, g.align));
   std::memset(mem, 0, std::max<size_t>(g.size, 1));
-  std::memcpy(mem, g.bytes.data(), std::min<size_t>(g.bytes.size(), g.size));
+  if (!g.bytes.empty()) std::memcpy(mem, g.bytes.data(), std::min<size_t>(g.bytes.size(), g.size));
   // Published before relocating so globals that point at each other terminate.
   s.globals[id] = mem;
   s.global_owned[id] = true;

@@ -1,6 +1,8 @@
 // Unit tests of platform::Symbols (dlopen/dlsym search order) and the crash guard.
 #include <doctest/doctest.h>
 
+#include <cstdint>
+
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
@@ -47,8 +49,9 @@ TEST_CASE("AddLibrary appends, SetLibc replaces the first library") {
 namespace {
 void Normal(void* ctx) { *static_cast<int*>(ctx) = 42; }
 void Segfault(void*) {
-  volatile int* p = nullptr;
-  *p = 1;
+  // An unmapped address that is not null, so UBSan builds fault instead of reporting a null store.
+  volatile uintptr_t address = 64;  // volatile: the compiler cannot see the bad store coming
+  *reinterpret_cast<volatile int*>(address) = 1;
 }
 void Aborts(void*) { std::abort(); }
 void Escapes(void* ctx) {
