@@ -3,7 +3,7 @@
 // Each line `; run: @f(1, -2, 0.5) == 3` calls @f and compares its result; `; run: @f(0) traps
 // division by zero` expects a failure with that message. Parses with ir::ParseModule, verifies
 // with ir::Verify, prints one line per run line, exits 1 on any mismatch or error. Executors
-// plug in through MakeExecutor (the ctjit will register itself there as "jit").
+// plug in through MakeExecutor: "interp" and the ctjit's "jit".
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "ctjit/jit.h"
 #include "interp/interpreter.h"
 #include "ir/ir.h"
 #include "ir/ir_parser.h"
@@ -44,8 +45,21 @@ class InterpExecutor : public Executor {
   interp::Interpreter interp_{symbols_};
 };
 
+class JitExecutor : public Executor {
+ public:
+  std::optional<ir::EvalFailure> Call(const ir::Module& m, ir::FuncId f, const std::vector<uint64_t>& args,
+                                      uint64_t& result) override {
+    return jit_.Call(m, f, args, result);
+  }
+
+ private:
+  platform::Symbols symbols_;
+  ctjit::Jit jit_{symbols_};
+};
+
 std::unique_ptr<Executor> MakeExecutor(const std::string& name) {
   if (name == "interp") return std::make_unique<InterpExecutor>();
+  if (name == "jit") return std::make_unique<JitExecutor>();
   return nullptr;
 }
 
@@ -248,12 +262,12 @@ int main(int argc, char** argv) {
     else files.push_back(a);
   }
   if (files.empty()) {
-    std::fprintf(stderr, "usage: tir_run [--executor interp] FILE.tir...\n");
+    std::fprintf(stderr, "usage: tir_run [--executor interp|jit] FILE.tir...\n");
     return 2;
   }
   auto exec = MakeExecutor(executor);
   if (!exec) {
-    std::fprintf(stderr, "tir_run: executor `%s` is not supported yet (available: interp)\n", executor.c_str());
+    std::fprintf(stderr, "tir_run: executor `%s` is not supported yet (available: interp, jit)\n", executor.c_str());
     return 1;
   }
   int status = 0;

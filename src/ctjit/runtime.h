@@ -1,0 +1,35 @@
+// Runtime of the compile-time JIT: the C functions generated code calls (traps and time-outs,
+// heap accounting under -ct-memory), and the per-thread record of the evaluation running now.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ctjit/codegen.h"
+#include "ir/evaluator.h"
+
+namespace thrustc::ctjit {
+
+struct RuntimeContext {
+  const ir::Module* module = nullptr;
+  const std::vector<TrapSite>* sites = nullptr;
+  double time_limit_seconds = 0;
+  uint64_t memory_limit = 0;  // 0 = unlimited
+  uint64_t memory_used = 0;
+  std::optional<ir::EvalFailure> failure;
+};
+
+// Makes `ctx` the context of the evaluation on this thread (nullptr when none); returns the old.
+RuntimeContext* SetRuntimeContext(RuntimeContext* ctx);
+
+// Called by generated code's trap and time-out stubs: records the failure and leaves the guard.
+[[noreturn]] void RuntimeTrap(uint32_t site);
+
+// Accounting replacements for the C heap functions, used when a memory limit is set.
+void* AccountedMalloc(size_t size);
+void* AccountedCalloc(size_t count, size_t size);
+void* AccountedRealloc(void* p, size_t size);
+void AccountedFree(void* p);
+
+}  // namespace thrustc::ctjit
