@@ -110,7 +110,8 @@ void Sema::LowerFunction(uint32_t s, FnCtx& fc) {
     }
     ir::Reg r = lc.b.NewReg(types_.IrType(p.type));
     mod_.functions[id].params.push_back(r);
-    lc.addrs[i] = lc.b.NewSlotAddr(uint32_t(types_.SizeOf(p.type)), types_.AlignOf(p.type), std::string(Str(p.name)));
+    lc.addrs[i] =
+        lc.b.NewSlotAddr(uint32_t(types_.SizeOf(p.type)), types_.AlignOf(p.type), std::string(Str(p.name)));
     lc.b.Store(types_.IrType(p.type), r, lc.addrs[i]);
   }
   LowerBlock(lc, d.body);
