@@ -17,6 +17,7 @@ namespace thrustc::ctjit {
 // Where a trap or a time-out poll happened, for the failure the runtime reports.
 struct TrapSite {
   bool timeout = false;
+  bool stack_overflow = false;
   ir::TrapKind kind = ir::TrapKind::Unreachable;
   ir::FuncId function = 0;
   uint32_t loc = ir::kNoLoc;
@@ -32,6 +33,7 @@ class CodegenEnv {
   virtual uint64_t FunctionAddress(ir::FuncId f) = 0;
   virtual uint32_t AddTrapSite(const TrapSite& site) = 0;
   virtual uint64_t HelperAddress(Helper h) = 0;
+  // The time-out flag byte; the 8 bytes at +8 hold the lowest stack address code may use.
   virtual uint64_t DeadlineFlagAddress() = 0;
 };
 

@@ -22,6 +22,8 @@ using ir::EvalFailure;
 
 namespace {
 
+constexpr uint64_t kStackBudget = 7ull << 20;  // of the 8 MB main-thread stack
+
 double Since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
 }
@@ -64,7 +66,12 @@ struct Jit::State : CodegenEnv {
   std::vector<TrapSite> sites;
   std::vector<void*> owned;         // global memory, freed with the Jit
   x64::InvokeFn invoke = nullptr;
-  volatile uint8_t deadline_flag = 0;
+  // Polled by generated code: the time-out flag, then the stack limit (see DeadlineFlagAddress).
+  struct alignas(16) RunFlags {
+    volatile uint8_t deadline = 0;
+    uint8_t pad[7] = {};
+    uint64_t stack_limit = 0;
+  } flags;
   std::optional<EvalFailure> failure;
 
   State(platform::Symbols& s, JitOptions o) : symbols(s), options(o), memory(o.memory) {
@@ -96,7 +103,7 @@ struct Jit::State : CodegenEnv {
       default: return uint64_t(uintptr_t(static_cast<float (*)(float, float)>(&std::fmod)));
     }
   }
-  uint64_t DeadlineFlagAddress() override { return uint64_t(uintptr_t(&deadline_flag)); }
+  uint64_t DeadlineFlagAddress() override { return uint64_t(uintptr_t(&flags.deadline)); }
 
   void Adopt(const ir::Module& m);
   bool ResolveExternal(ir::FuncId f);
@@ -302,16 +309,19 @@ std::optional<EvalFailure> Jit::State::Invoke(ir::FuncId f, const uint64_t* gp, 
   ctx.time_limit_seconds = options.ct_time_limit_seconds;
   ctx.memory_limit = options.ct_memory_limit_bytes;
   RuntimeContext* outer = SetRuntimeContext(&ctx);
-  deadline_flag = 0;
+  flags.deadline = 0;
+  // Native recursion gets this much of the thread's stack before a clean "stack overflow".
+  char here;
+  flags.stack_limit = uint64_t(uintptr_t(&here)) - kStackBudget;
   InvokeCall call{invoke, reinterpret_cast<const void*>(uintptr_t(func_addr[f])), gp, fp, result};
   auto t0 = std::chrono::steady_clock::now();
   int code;
   {
-    platform::Deadline deadline(options.ct_time_limit_seconds, &deadline_flag);
+    platform::Deadline deadline(options.ct_time_limit_seconds, &flags.deadline);
     code = platform::RunGuarded(RunInvoke, &call);
   }
   double seconds = Since(t0);
-  deadline_flag = 0;
+  flags.deadline = 0;
   stats.run_seconds += seconds;
   stats.runs++;
   if (options.trace)

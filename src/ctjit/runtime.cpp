@@ -66,6 +66,7 @@ void RuntimeTrap(uint32_t site_index) {
     Fail(ir::EvalFailure::Kind::Timeout,
          std::string("compile-time evaluation ran past the time limit of ") + limit + " s", &site);
   }
+  if (site.stack_overflow) Fail(ir::EvalFailure::Kind::Crash, "stack overflow", &site);
   Fail(ir::EvalFailure::Kind::Trap, std::string(ir::TrapKindName(site.kind)), &site);
   std::abort();
 }

@@ -524,6 +524,10 @@ void Emitter::Impl::EmitChecks(const MInst& in) {
       as.mov(x86::r11, Imm(env.DeadlineFlagAddress()));
       as.cmp(x86::byte_ptr(x86::r11), 0);
       as.jne(Stub(in.aux));
+      if (in.cond) {
+        as.cmp(x86::rsp, x86::ptr(x86::r11, 8));
+        as.jb(Stub(uint32_t(in.imm)));
+      }
       return;
     default: {  // kDivCheck
       uint32_t b = UseGp(in.b, kScratchGp2);

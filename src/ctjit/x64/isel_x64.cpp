@@ -255,7 +255,7 @@ uint32_t Isel::Site(ir::TrapKind kind) {
 }
 
 void Isel::PollIfBackEdge(uint32_t target) {
-  if (target <= cur_block_) Emit(kPoll).aux = env_.AddTrapSite({true, ir::TrapKind::Unreachable, id_, ir::kNoLoc});
+  if (target <= cur_block_) Emit(kPoll).aux = env_.AddTrapSite({true, false, ir::TrapKind::Unreachable, id_, ir::kNoLoc});
 }
 
 bool Isel::Run(std::string& error) {
@@ -270,7 +270,10 @@ bool Isel::Run(std::string& error) {
     out_.blocks[b].begin = uint32_t(out_.insts.size());
     if (b == 0) {
       LowerParams();
-      Emit(kPoll).aux = env_.AddTrapSite({true, ir::TrapKind::Unreachable, id_, fn_.loc.offset});
+      MInst& poll = Emit(kPoll);
+      poll.aux = env_.AddTrapSite({true, false, ir::TrapKind::Unreachable, id_, ir::kNoLoc});
+      poll.cond = 1;  // and the stack limit
+      poll.imm = env_.AddTrapSite({false, true, ir::TrapKind::Unreachable, id_, ir::kNoLoc});
     }
     LowerBlock(b);
     out_.blocks[b].end = uint32_t(out_.insts.size());
@@ -412,7 +415,7 @@ void Isel::LowerInst(const ir::Inst& in) {
       out_.insts.push_back(c);
       MInst& t = Emit(kTrapIf);
       t.cond = uint8_t(Cond::Ae);
-      t.aux = env_.AddTrapSite({false, ir::TrapKind::Bounds, id_, in.loc});
+      t.aux = env_.AddTrapSite({false, false, ir::TrapKind::Bounds, id_, in.loc});
       return;
     }
     case ir::OpFamily::Call: return LowerCall(in);
@@ -425,7 +428,7 @@ void Isel::LowerInst(const ir::Inst& in) {
         case ir::Op::CondBr: return LowerCondBr(in, nullptr);
         case ir::Op::Ret: return LowerRet(in);
         default:
-          Emit(kTrap).aux = env_.AddTrapSite({false, ir::TrapKind(in.imm), id_, in.loc});
+          Emit(kTrap).aux = env_.AddTrapSite({false, false, ir::TrapKind(in.imm), id_, in.loc});
           return;
       }
   }
@@ -467,8 +470,8 @@ void Isel::LowerDivRem(const ir::Inst& in) {
   if (!safe) {
     MInst& chk = Emit(kDivCheck, width);
     chk.a = a, chk.b = b, chk.cond = is_signed;
-    chk.aux = env_.AddTrapSite({false, ir::TrapKind::DivByZero, id_, in.loc});
-    chk.imm = is_signed ? env_.AddTrapSite({false, ir::TrapKind::DivOverflow, id_, in.loc}) : 0;
+    chk.aux = env_.AddTrapSite({false, false, ir::TrapKind::DivByZero, id_, in.loc});
+    chk.imm = is_signed ? env_.AddTrapSite({false, false, ir::TrapKind::DivOverflow, id_, in.loc}) : 0;
   }
   if (width < 4) a = Extend(a, width, is_signed), b = Extend(b, width, is_signed);
   uint8_t size = OpSize(in.type);
@@ -552,7 +555,7 @@ void Isel::LowerConvert(const ir::Inst& in) {
       MInst& c = Emit(kCvtFI, uint8_t(fw));
       c.dst = in.dst, c.a = a, c.cond = in.op == ir::Op::FPToSI;
       c.aux = tw * 8;
-      c.imm = env_.AddTrapSite({false, ir::TrapKind::FloatToInt, id_, in.loc});
+      c.imm = env_.AddTrapSite({false, false, ir::TrapKind::FloatToInt, id_, in.loc});
       return;
     }
   }

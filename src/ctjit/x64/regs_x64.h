@@ -56,7 +56,7 @@ enum Op : uint16_t {
   kDivCheck,   // traps: b == 0 (site aux); signed (cond = 1) a == MIN && b == -1 (site imm)
   kTrapIf,     // if cond trap at site aux
   kTrap,       // trap at site aux
-  kPoll,       // deadline poll: timeout at site aux
+  kPoll,       // deadline poll: timeout at site aux; cond = 1: stack limit too (site imm)
   kCall,       // call function aux (cond 0: in this batch; 1: absolute address imm)
   kCallInd,    // call a
   kRet,        // epilogue and ret
