@@ -15,7 +15,7 @@ CASES = [  # file, arguments, expected stdout, expected exit status
 
 def run(thrustc, executor, path, args, tmp):
     if executor in ("interp", "jit"):
-        cmd = [thrustc, "-" + executor, path] + (["-start"] + args + ["-end"] if args else [])
+        cmd = [thrustc, "-" + executor] + (["-ct-backend", "interp"] if executor == "interp" else []) + [path] + (["-start"] + args + ["-end"] if args else [])
     else:
         exe = os.path.join(tmp, os.path.basename(path) + ".exe")
         c = subprocess.run([thrustc, path, "-o", exe], capture_output=True, timeout=300)

@@ -7,7 +7,8 @@ Directives in the program's comments:
     // exit: N               main's return value (default 0)
     // args: a b c           program arguments
     // skip(EXECUTOR): why   skip on that executor, with the reason (counted by CTest as skipped)
-Executors: interp (`thrustc -interp`); later jit and aot.
+Executors: interp (`thrustc -interp -ct-backend interp`: the interpreter runs everything), jit
+(`thrustc -jit`: the native JIT runs compile-time code and the program); later aot.
 """
 import argparse, os, re, subprocess, sys, tempfile
 
@@ -34,7 +35,7 @@ def directives(text):
 def run_program(thrustc, executor, path, args):
     env = dict(os.environ, NO_COLOR="1")
     if executor in ("interp", "jit"):
-        cmd = [thrustc, "-" + executor, path] + (["-start"] + args + ["-end"] if args else [])
+        cmd = [thrustc, "-" + executor] + (["-ct-backend", "interp"] if executor == "interp" else []) + [path] + (["-start"] + args + ["-end"] if args else [])
         p = subprocess.run(cmd, capture_output=True, env=env, timeout=120)
         return p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace"), p.returncode, ""
     with tempfile.TemporaryDirectory() as tmp:

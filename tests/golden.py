@@ -28,7 +28,7 @@ def split(path):
     return prefix, "\n".join(lines), None, None
 
 
-def run(thrustc, path, prefix, source):
+def run(thrustc, path, prefix, source, extra):
     args = []
     for line in source.split("\n"):
         if line.startswith(prefix + " args:"):
@@ -39,7 +39,7 @@ def run(thrustc, path, prefix, source):
         with open(os.path.join(tmp, name), "w", encoding="utf-8", errors="surrogateescape") as f:
             f.write(source)
         env = dict(os.environ, NO_COLOR="1")
-        p = subprocess.run([thrustc] + args + [name], cwd=tmp, capture_output=True, env=env, timeout=60)
+        p = subprocess.run([thrustc] + extra + args + [name], cwd=tmp, capture_output=True, env=env, timeout=60)
     out = (p.stdout + p.stderr).decode("utf-8", "replace").rstrip("\n")
     return (out.split("\n") if out else []), p.returncode
 
@@ -48,13 +48,16 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--thrustc", required=True)
     ap.add_argument("--update", action="store_true")
+    ap.add_argument("--extra", action="append", default=[],
+                    help="another thrustc argument (e.g. --extra=-ct-backend --extra=interp): the same "
+                         "expectations must hold with it")
     ap.add_argument("files", nargs="+")
     opts = ap.parse_args()
     opts.thrustc = os.path.abspath(opts.thrustc)  # it runs from a temporary folder
     failed = 0
     for path in opts.files:
         prefix, source, expected, exit_code = split(path)
-        got, code = run(opts.thrustc, path, prefix, source)
+        got, code = run(opts.thrustc, path, prefix, source, opts.extra)
         if opts.update:
             body = "".join(f"{prefix} {l}".rstrip() + "\n" for l in got)
             with open(path, "w", encoding="utf-8", errors="surrogateescape") as f:

@@ -16,6 +16,7 @@
 #include "frontend/lexer.h"
 #include "frontend/parser.h"
 #include "frontend/sema.h"
+#include "ctjit/jit.h"
 #include "interp/interpreter.h"
 #include "ir/ir_parser.h"
 #include "ir/printer.h"
@@ -118,11 +119,25 @@ int PrintAst(Compilation& c) {
   return FlushDiagnostics(c);
 }
 
-// The evaluator for compile-time code, chosen by -ct-backend.
+// The evaluator for compile-time code, chosen by -ct-backend, and the symbols it calls into.
 struct Evaluation {
   platform::Symbols symbols;
   std::unique_ptr<interp::Interpreter> interpreter;
+  std::unique_ptr<ctjit::Jit> jit;
+  ir::Evaluator* evaluator = nullptr;
 };
+
+ctjit::JitOptions MakeJitOptions(const Options& o, bool compile_time) {
+  ctjit::JitOptions j;
+  j.memory = o.ctjit_memory == "rwx" ? platform::ExecPolicy::Rwx : platform::ExecPolicy::WriteXorExecute;
+  if (compile_time) {
+    j.ct_time_limit_seconds = o.ct_timeout_seconds;
+    j.ct_memory_limit_bytes = o.ct_memory_mib << 20;
+  }
+  j.trace = o.ctjit_trace ? stderr : nullptr;
+  j.print_asm = o.print_ctjit_asm ? stdout : nullptr;
+  return j;
+}
 
 bool SetUpEvaluation(const Options& o, Evaluation& e) {
   std::string error;
@@ -136,13 +151,14 @@ bool SetUpEvaluation(const Options& o, Evaluation& e) {
       return false;
     }
   if (o.ct_backend == "jit") {
-    std::fprintf(stderr, "thrustc: error: -ct-backend jit: the native compile-time JIT is not "
-                         "implemented yet; use -ct-backend interp\n");
-    return false;
+    e.jit = std::make_unique<ctjit::Jit>(e.symbols, MakeJitOptions(o, true));
+    e.evaluator = e.jit.get();
+    return true;
   }
   interp::InterpOptions ct_options;
   ct_options.ct_time_limit_seconds = o.ct_timeout_seconds;
   e.interpreter = std::make_unique<interp::Interpreter>(e.symbols, ct_options);
+  e.evaluator = e.interpreter.get();
   return true;
 }
 
@@ -181,20 +197,31 @@ int ReportRunFailure(Compilation& c, const ir::EvalFailure& f) {
   return RunFailureExitStatus(f);
 }
 
-int RunMain(Compilation& c, Evaluation& e) {
-  ir::FuncId main_fn = c.module.FindFunction("main");
+// Runs the program's entry on a fresh executor: the program starts from the statics' initial
+// values, never from what compile-time code left in its own copies (section 10.2).
+int RunMain(Compilation& c, Evaluation& e, bool native) {
+  const std::string& entry = native ? c.options.jit_entry : std::string("main");
+  ir::FuncId main_fn = c.module.FindFunction(entry);
   if (main_fn == UINT32_MAX || c.module.functions[main_fn].IsExternal()) {
-    std::fprintf(stderr, "thrustc: error: the program has no `main` function to run\n");
+    std::fprintf(stderr, "thrustc: error: the program has no `%s` function to run\n", entry.c_str());
     return kExitProgramError;
   }
   c.timer.Begin("run");
   std::vector<std::string> args{c.options.inputs.front()};
   args.insert(args.end(), c.options.program_args.begin(), c.options.program_args.end());
-  // A fresh interpreter: the program starts from the statics' initial values, never from what
-  // compile-time code left in its own copies (section 10.2).
-  interp::Interpreter runner(e.symbols);
   int exit_code = 0;
-  std::optional<ir::EvalFailure> failure = runner.RunMain(c.module, main_fn, args, exit_code);
+  std::optional<ir::EvalFailure> failure;
+  if (native) {
+    ctjit::Jit runner(e.symbols, MakeJitOptions(c.options, false));
+    failure = runner.RunMain(c.module, main_fn, args, exit_code);
+    if (c.options.ctjit_stats) {
+      std::fprintf(stderr, "===== ctjit statistics (-jit run) =====\n");
+      runner.Stats().Print(stderr);
+    }
+  } else {
+    interp::Interpreter runner(e.symbols);
+    failure = runner.RunMain(c.module, main_fn, args, exit_code);
+  }
   std::fflush(stdout);
   if (failure) return ReportRunFailure(c, *failure);
   return exit_code;
@@ -228,24 +255,25 @@ int Compile(const Options& options) {
   c.timer.Begin("check+lower");                                   // check, run compile-time code,
   std::vector<const frontend::Ast*> files;                        // lower to Thrust IR
   for (const frontend::Ast& a : c.asts) files.push_back(&a);
-  TimedEvaluator evaluator(*eval.interpreter);
+  TimedEvaluator evaluator(*eval.evaluator);
   frontend::SemaInput input{files, &c.names, &c.sources, &c.diags, &evaluator};
   bool ok = frontend::CheckAndLower(input, c.module);
   c.timer.Split("check+lower", "ct-eval", evaluator.Seconds(),
                 std::to_string(evaluator.Runs()) + " compile-time evaluations (" + options.ct_backend + ")");
   if (!ok || c.diags.HasErrors()) return Finish(c, FlushDiagnostics(c));
   FlushDiagnostics(c);                                            // warnings
+  if (options.ctjit_stats && eval.jit) {
+    std::fprintf(stderr, "===== ctjit statistics (compile-time code) =====\n");
+    eval.jit->Stats().Print(stderr);
+  }
   if (!VerifyModule(c)) return Finish(c, kExitInternal);          // verify the IR
 
   switch (options.mode) {                                         // what to do with it
     case Mode::PrintIr: std::fputs(ir::Print(c.module).c_str(), stdout); return Finish(c, kExitOk);
     case Mode::EmitIr: return Finish(c, EmitIr(c));
     case Mode::Check: return Finish(c, kExitOk);
-    case Mode::Interp: return Finish(c, RunMain(c, eval));
-    case Mode::Jit:
-      std::fprintf(stderr, "thrustc: error: -jit needs the native compile-time JIT, which is not "
-                           "implemented yet; use -interp\n");
-      return Finish(c, kExitUsage);
+    case Mode::Interp: return Finish(c, RunMain(c, eval, false));
+    case Mode::Jit: return Finish(c, RunMain(c, eval, true));
     default: return Finish(c, NoBackendYet());
   }
 }
@@ -271,7 +299,7 @@ int RunIrFile(const Options& options) {
   }
   Evaluation eval;
   if (!SetUpEvaluation(options, eval)) return kExitUsage;
-  return RunMain(c, eval);
+  return RunMain(c, eval, false);
 }
 
 }  // namespace thrustc::driver

@@ -45,7 +45,11 @@ bool ApplyPrint(Options& out, const std::string& what, std::string& error) {
   if (what == "tokens") return SetMode(out, Mode::PrintTokens, "-print", error);
   if (what == "ast") return SetMode(out, Mode::PrintAst, "-print", error);
   if (what == "thrust-ir") return SetMode(out, Mode::PrintIr, "-print", error);
-  error = "-print takes tokens, ast or thrust-ir, not '" + what + "'";
+  if (what == "ctjit-asm") {
+    out.print_ctjit_asm = true;
+    return true;
+  }
+  error = "-print takes tokens, ast, thrust-ir or ctjit-asm, not '" + what + "'";
   return false;
 }
 
@@ -85,6 +89,26 @@ bool Apply(Options& out, OptionId id, const std::string& value, std::string& err
       out.ct_timeout_seconds = v;
       return true;
     }
+    case OptionId::JitEntry: out.jit_entry = value; return true;
+    case OptionId::CtMemory: {
+      char* end = nullptr;
+      unsigned long long v = std::strtoull(value.c_str(), &end, 10);
+      if (value.empty() || *end != '\0' || value[0] == '-') {
+        error = "-ct-memory takes a number of MiB, not '" + value + "'";
+        return false;
+      }
+      out.ct_memory_mib = v;
+      return true;
+    }
+    case OptionId::CtjitMemory:
+      if (value != "wx" && value != "rwx") {
+        error = "-ctjit-memory takes wx or rwx, not '" + value + "'";
+        return false;
+      }
+      out.ctjit_memory = value;
+      return true;
+    case OptionId::CtjitTrace: out.ctjit_trace = true; return true;
+    case OptionId::CtjitStats: out.ctjit_stats = true; return true;
     case OptionId::JitLibc: out.jit_libc = value; return true;
     case OptionId::JitLink: out.jit_link.push_back(value); return true;
     case OptionId::TimeReport: out.time_report = true; return true;
@@ -121,6 +145,8 @@ bool ParseOptions(int argc, char** argv, Options& out, std::string& error) {
     }
     if (!Apply(out, opt->id, value, error)) return false;
   }
+  // `-print ctjit-asm` on its own shows the code compile-time evaluation compiles.
+  if (out.print_ctjit_asm && out.mode == Mode::Compile) out.mode = Mode::Check;
   if (out.mode != Mode::Help && out.mode != Mode::Version && out.inputs.empty()) {
     error = "no input files (see --help)";
     return false;

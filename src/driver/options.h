@@ -1,5 +1,6 @@
 // Command-line parsing for thrustc: the option table is options.def; the result is Options.
 #pragma once
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -12,8 +13,14 @@ struct Options {
   std::vector<std::string> inputs;
   std::vector<std::string> program_args;  // between -start and -end
   std::string output;
-  std::string ct_backend = "interp";
+  std::string ct_backend = "jit";
   double ct_timeout_seconds = 10;
+  uint64_t ct_memory_mib = 4096;
+  std::string jit_entry = "main";
+  std::string ctjit_memory = "wx";
+  bool print_ctjit_asm = false;
+  bool ctjit_trace = false;
+  bool ctjit_stats = false;
   std::string jit_libc;
   std::vector<std::string> jit_link;
   bool time_report = false;
