@@ -190,7 +190,7 @@ void Emitter::Impl::EmitAlu(const MInst& in) {
   if (in.op == kMovImm) {
     if (in.cond == 1) as.lea(x86::gpq(d), x86::ptr(FuncLabel(in.aux)));
     else if (in.imm == 0) as.xor_(x86::gpd(d), x86::gpd(d));
-    else if (size == 4) as.mov(x86::gpd(d), Imm(uint32_t(in.imm)));
+    else if (size == 4 || (in.imm > 0 && in.imm <= int64_t(UINT32_MAX))) as.mov(x86::gpd(d), Imm(uint32_t(in.imm)));
     else as.mov(x86::gpq(d), Imm(in.imm));
     return FinishDef(in.dst, d);
   }
