@@ -6,6 +6,8 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build pkg-config python3
   libffi-dev doctest-dev libasmjit-dev
+  llvm-19-dev libclang-19-dev clang-19 llvm-19-tools
+  gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static
 )
 
 missing=()

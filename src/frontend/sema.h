@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "frontend/ast.h"
+#include "frontend/c_decls.h"
 #include "ir/evaluator.h"
 #include "ir/ir.h"
 #include "support/diagnostics.h"
@@ -17,6 +18,7 @@ struct SemaInput {
   const SourceManager* sources = nullptr;
   DiagnosticEngine* diags = nullptr;
   ir::Evaluator* evaluator = nullptr;  // runs compile-time code
+  const CDecls* c_decls = nullptr;     // declarations from importC headers (may be null)
 };
 
 // Fills `out` with the whole program (compile-time-only functions marked `compiletime`).

@@ -1,0 +1,28 @@
+// importC: parses C headers with libclang and maps their declarations per section 11 of the
+// language page into frontend::CDecls. The only folder that includes libclang.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "frontend/c_decls.h"
+#include "support/diagnostics.h"
+
+namespace thrustc::cimport {
+
+struct ImportRequest {
+  std::string header;  // as written in `importC "header.h";`
+  SourceRange where;   // the importC item, for diagnostics
+};
+
+struct ImportOptions {
+  std::vector<std::string> include_dirs;  // -I DIR
+  std::vector<std::string> defines;       // -D NAME[=VALUE]
+};
+
+// Imports every requested header into `out`. Errors in a header become diagnostics with the
+// header's file and line; a header that cannot be found is an error at the importC item.
+// Returns false when errors were reported.
+bool ImportHeaders(const std::vector<ImportRequest>& requests, const ImportOptions& options,
+                   frontend::CDecls& out, DiagnosticEngine& diags);
+
+}  // namespace thrustc::cimport
