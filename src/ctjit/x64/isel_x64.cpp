@@ -103,11 +103,9 @@ bool Isel::Analyze(std::string& error) {
       slot_vreg_[s] = out_.NewVReg(ir::IsFloat(promo_.slot_type[s]) ? RegClass::Fp : RegClass::Gp);
       continue;
     }
-    if (fn_.slots[s].align > 16) {
-      error = "not supported yet: stack slots aligned to more than 16 bytes";
-      return false;
-    }
-    slot_disp_[s] = AllocFrame(std::max<uint32_t>(fn_.slots[s].size, 1), fn_.slots[s].align);
+    uint32_t align = fn_.slots[s].align, size = std::max<uint32_t>(fn_.slots[s].size, 1);
+    // rbp is only 16-byte aligned: an over-aligned slot gets room to be aligned at run time.
+    slot_disp_[s] = align > 16 ? AllocFrame(size + align, 16) : AllocFrame(size, align);
   }
   return true;
 }
@@ -187,6 +185,14 @@ VReg Isel::Value(ir::Reg r) {
       if (!addr) in.cond = 1, in.aux = d.a;  // the address of a function of this batch
       return v;
     }
+    case ir::Op::SlotAddr:
+      if (fn_.slots[d.a].align > 16) {
+        VReg v = Materialize({Phys(kRbp), kNoVReg, 1, slot_disp_[d.a] + int64_t(fn_.slots[d.a].align) - 1});
+        MInst& mask = Emit(kAlu);
+        mask.cond = kAnd, mask.dst = v, mask.a = v, mask.imm = -int64_t(fn_.slots[d.a].align);
+        return v;
+      }
+      return Materialize(AddressOf(r));
     default:
       return Materialize(AddressOf(r));
   }
@@ -197,6 +203,10 @@ Isel::Addr Isel::AddressOf(ir::Reg r, int depth) {
   Addr out;
   const ir::Inst* d = r < def_.size() ? def_[r] : nullptr;
   if (!d || depth > 8) {
+    out.base = Value(r);
+    return out;
+  }
+  if (d->op == ir::Op::SlotAddr && d->a < slot_disp_.size() && fn_.slots[d->a].align > 16) {
     out.base = Value(r);
     return out;
   }
@@ -312,8 +322,8 @@ void Isel::LowerCondBr(const ir::Inst& in, const ir::Inst* fused) {
   if (fused) {
     LowerCompare(*fused, cond);
   } else {
-    MInst& t = Emit(kTest, uint8_t(ir::TypeSize(fn_.reg_types[in.a])));
-    t.a = Value(in.a);
+    VReg v = Value(in.a);  // before Emit: rematerializing appends instructions
+    Emit(kTest, uint8_t(ir::TypeSize(fn_.reg_types[in.a]))).a = v;
   }
   MInst& j = Emit(kJcc);
   j.cond = uint8_t(cond);
@@ -327,9 +337,9 @@ void Isel::LowerCompare(const ir::Inst& in, Cond& cond) {
   ir::Reg a = in.a, b = in.b;
   if (in.op == ir::Op::FCmp) {
     if (p == ir::Pred::Olt || p == ir::Pred::Ole) std::swap(a, b);
+    VReg va = Value(a), vb = Value(b);
     MInst& c = Emit(kFCmp, uint8_t(ir::TypeSize(in.type)));
-    c.a = Value(a);
-    c.b = Value(b);
+    c.a = va, c.b = vb;
     switch (p) {
       case ir::Pred::Oeq: cond = Cond::FEq; break;
       case ir::Pred::Une: cond = Cond::FNe; break;
@@ -379,15 +389,18 @@ void Isel::LowerInst(const ir::Inst& in) {
         return CallHelper(in.type == ir::Type::F32 ? Helper::Fmodf : Helper::Fmod, {args[0], args[1]}, in.dst,
                           uint8_t(ir::TypeSize(in.type)));
       }
+      VReg va = Value(in.a), vb = Value(in.b);
       MInst& f = Emit(kFAlu, uint8_t(ir::TypeSize(in.type)));
       f.cond = uint8_t(uint32_t(in.op) - uint32_t(ir::Op::FAdd));
-      f.dst = in.dst, f.a = Value(in.a), f.b = Value(in.b);
+      f.dst = in.dst, f.a = va, f.b = vb;
       return;
     }
     case ir::OpFamily::Unary: {
-      MInst& u = Emit(in.op == ir::Op::FNeg ? kFNeg : kUnary, in.op == ir::Op::FNeg ? uint8_t(ir::TypeSize(in.type)) : OpSize(in.type));
+      VReg va = Value(in.a);
+      bool f = in.op == ir::Op::FNeg;
+      MInst& u = Emit(f ? kFNeg : kUnary, f ? uint8_t(ir::TypeSize(in.type)) : OpSize(in.type));
       u.cond = in.op == ir::Op::Not ? kNot : kNeg;
-      u.dst = in.dst, u.a = Value(in.a);
+      u.dst = in.dst, u.a = va;
       return;
     }
     case ir::OpFamily::Compare: {

@@ -379,3 +379,34 @@ bb2:
   CHECK(max.find("jge") != std::string::npos);
   CHECK(max.find("setl") == std::string::npos);  // no 0/1 materialized for the branch
 }
+
+TEST_CASE("rematerialized constants and over-aligned slots") {
+  ir::Module m = Parse(R"(
+fn @negk() -> i64 {
+bb0:
+  %0:i64 = iconst 5
+  %1:i64 = neg %0
+  %2:i8 = iconst 1
+  condbr %2, bb1, bb2
+bb1:
+  ret %1
+bb2:
+  ret %0
+}
+fn @aligned() -> i64 {
+  slot $0 size 64 align 64 "v"
+bb0:
+  %0:ptr = slot_addr $0
+  %1:i64 = ptrtoint %0
+  %2:i64 = iconst 63
+  %3:i64 = and %1, %2
+  %4:ptr = ptroffset %0, 56
+  store i64 %2, %4
+  %5:i64 = load %4
+  %6:i64 = add %3, %5
+  ret %6
+}
+)");
+  CHECK(CallI(m, "negk") == -5);
+  CHECK(CallI(m, "aligned") == 63);  // address aligned (low bits 0) and the slot usable
+}
