@@ -106,7 +106,7 @@ struct Jit::State : CodegenEnv {
   uint64_t DeadlineFlagAddress() override { return uint64_t(uintptr_t(&flags.deadline)); }
 
   void Adopt(const ir::Module& m);
-  bool ResolveExternal(ir::FuncId f);
+  bool ResolveExternal(ir::FuncId f, ir::FuncId caller = UINT32_MAX, uint32_t loc = ir::kNoLoc);
   bool MaterializeGlobal(ir::GlobalId g, std::vector<ir::GlobalId>& fresh);
   bool CollectClosure(ir::FuncId root, std::vector<ir::FuncId>& batch, std::vector<ir::GlobalId>& fresh);
   bool CompileBatch(const std::vector<ir::FuncId>& batch);
@@ -126,7 +126,7 @@ void Jit::State::Adopt(const ir::Module& m) {
   globals.resize(m.globals.size(), nullptr);
 }
 
-bool Jit::State::ResolveExternal(ir::FuncId f) {
+bool Jit::State::ResolveExternal(ir::FuncId f, ir::FuncId caller, uint32_t loc) {
   if (func_addr[f]) return true;
   const std::string& name = module->functions[f].name;
   void* p = nullptr;
@@ -143,7 +143,9 @@ bool Jit::State::ResolveExternal(ir::FuncId f) {
     for (const std::string& l : symbols.SearchedLibraries()) libs += (libs.empty() ? "" : ", ") + l;
     failure = MakeFailure(EvalFailure::Kind::MissingSymbol,
                           "C symbol `" + name + "` not found (searched: " + (libs.empty() ? "no libraries" : libs) + ")",
-                          name);
+                          caller < module->functions.size() ? module->functions[caller].name : name);
+    if (caller < module->functions.size() && loc != ir::kNoLoc)
+      failure->loc = SourceLoc{module->functions[caller].loc_file, loc};
     return false;
   }
   func_addr[f] = uint64_t(uintptr_t(p));
@@ -204,6 +206,10 @@ bool Jit::State::CollectClosure(ir::FuncId root, std::vector<ir::FuncId>& batch,
     batch.push_back(f);
     for (const ir::Block& b : fn.blocks) {
       for (const ir::Inst& in : b.insts) {
+        // A missing C function is reported at its first use, as the interpreter would.
+        bool external = (in.op == ir::Op::Call || in.op == ir::Op::FuncAddr) && in.a < seen_fn.size() &&
+                        module->functions[in.a].IsExternal();
+        if (external && !ResolveExternal(in.a, f, in.loc)) return false;
         if (in.op == ir::Op::Call || in.op == ir::Op::FuncAddr) add_fn(in.a);
         if (in.op == ir::Op::GlobalAddr) add_gl(in.a);
       }

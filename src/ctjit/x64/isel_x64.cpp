@@ -264,8 +264,13 @@ uint32_t Isel::Site(ir::TrapKind kind) {
   return env_.AddTrapSite(s);
 }
 
+// Loops poll the time-out flag on their back-edge; a time-out is reported where the loop resumes
+// (the first instruction of the target), the place the interpreter names too.
 void Isel::PollIfBackEdge(uint32_t target) {
-  if (target <= cur_block_) Emit(kPoll).aux = env_.AddTrapSite({true, false, ir::TrapKind::Unreachable, id_, ir::kNoLoc});
+  if (target > cur_block_) return;
+  const std::vector<ir::Inst>& insts = fn_.blocks[target].insts;
+  uint32_t loc = insts.empty() ? ir::kNoLoc : insts[0].loc;
+  Emit(kPoll).aux = env_.AddTrapSite({true, false, ir::TrapKind::Unreachable, id_, loc});
 }
 
 bool Isel::Run(std::string& error) {
