@@ -72,7 +72,7 @@ int32_t Isel::AllocFrame(uint32_t size, uint32_t align) {
   return -int32_t(end);
 }
 
-bool Isel::Analyze(std::string& error) {
+void Isel::Analyze() {
   size_t nregs = fn_.reg_types.size();
   def_.assign(nregs, nullptr);
   use_count_.assign(nregs, 0);
@@ -107,7 +107,6 @@ bool Isel::Analyze(std::string& error) {
     // rbp is only 16-byte aligned: an over-aligned slot gets room to be aligned at run time.
     slot_disp_[s] = align > 16 ? AllocFrame(size + align, 16) : AllocFrame(size, align);
   }
-  return true;
 }
 
 bool Isel::IsLazy(ir::Reg r) const {
@@ -257,13 +256,6 @@ Isel::Addr Isel::AddressOf(ir::Reg r, int depth) {
   return out;
 }
 
-uint32_t Isel::Site(ir::TrapKind kind) {
-  TrapSite s;
-  s.kind = kind;
-  s.function = id_;
-  return env_.AddTrapSite(s);
-}
-
 // Loops poll the time-out flag on their back-edge; a time-out is reported where the loop resumes
 // (the first instruction of the target), the place the interpreter names too.
 void Isel::PollIfBackEdge(uint32_t target) {
@@ -278,7 +270,7 @@ bool Isel::Run(std::string& error) {
     error = "function `" + fn_.name + "` has no body";
     return false;
   }
-  if (!Analyze(error)) return false;
+  Analyze();
   out_.blocks.resize(fn_.blocks.size());
   for (uint32_t b = 0; b < fn_.blocks.size(); ++b) {
     cur_block_ = b;

@@ -30,7 +30,7 @@ class Isel {
   };
 
   // isel_x64.cpp
-  bool Analyze(std::string& error);
+  void Analyze();
   MInst& Emit(uint16_t op, uint8_t size = 8);
   VReg NewGp() { return out_.NewVReg(RegClass::Gp); }
   VReg NewFp() { return out_.NewVReg(RegClass::Fp); }
@@ -41,7 +41,6 @@ class Isel {
   Addr AddressOf(ir::Reg r, int depth = 0);
   void Move(VReg dst, VReg src, uint8_t size = 8);
   VReg Extend(VReg v, uint32_t from_bytes, bool is_signed);
-  uint32_t Site(ir::TrapKind kind);
   void LowerBlock(uint32_t b);
   void LowerInst(const ir::Inst& in);
   void LowerIntBinary(const ir::Inst& in);
