@@ -5,11 +5,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <deque>
 #include <filesystem>
 #include <memory>
 
+#include "aot/aot.h"
 #include "driver/output_file.h"
 #include "driver/phase_timer.h"
 #include "driver/timed_evaluator.h"
@@ -233,11 +236,81 @@ int Finish(Compilation& c, int status) {
   return status;
 }
 
-int NoBackendYet() {
-  std::fprintf(stderr, "thrustc: error: building an executable needs the LLVM backend, which is not "
-                       "implemented yet; use -interp to run the program, -check to check it, or "
-                       "-emit thrust-ir\n");
-  return kExitUsage;
+// The AOT backend (src/aot): options, the artifact kinds, and -ftime-report phases for its parts.
+aot::AotOptions AotOptionsOf(const Options& o) {
+  aot::AotOptions a;
+  a.opt = aot::OptLevel(o.opt_level);
+  a.target_triple = o.target_triple;
+  return a;
+}
+
+aot::Artifact ArtifactOf(const std::string& name) {
+  if (name == "llvm-ir") return aot::Artifact::LlvmIr;
+  if (name == "llvm-bc") return aot::Artifact::LlvmBc;
+  if (name == "asm") return aot::Artifact::Asm;
+  return aot::Artifact::Obj;
+}
+
+// Runs one AOT step timed as "aot lower", then splits optimisation and code generation out of it.
+template <typename Step>
+bool TimedAot(Compilation& c, Step step) {
+  aot::AotTimes times;
+  c.timer.Begin("aot lower");
+  bool ok = step(&times);
+  c.timer.Split("aot lower", "aot optimize", times.optimize_seconds, "LLVM -O" + std::to_string(c.options.opt_level));
+  c.timer.Split("aot lower", "aot codegen", times.codegen_seconds, "");
+  return ok;
+}
+
+int AotError(const std::string& error) {
+  std::fprintf(stderr, "thrustc: error: %s\n", error.c_str());
+  return kExitProgramError;
+}
+
+int EmitArtifact(Compilation& c) {
+  static const char* kExtensions[] = {".ll", ".bc", ".s", ".o"};
+  aot::Artifact kind = ArtifactOf(c.options.artifact);
+  std::string path = c.options.output.empty() ? DefaultOutput(c, kExtensions[int(kind)]) : c.options.output;
+  std::string error;
+  bool ok = TimedAot(c, [&](aot::AotTimes* t) {
+    return aot::EmitArtifact(c.module, AotOptionsOf(c.options), kind, path, &error, t);
+  });
+  return ok ? kExitOk : AotError(error);
+}
+
+int PrintArtifact(Compilation& c) {
+  std::string text, error;
+  bool ok = TimedAot(c, [&](aot::AotTimes* t) {
+    return aot::PrintArtifact(c.module, AotOptionsOf(c.options), ArtifactOf(c.options.artifact), &text, &error, t);
+  });
+  if (!ok) return AotError(error);
+  std::fputs(text.c_str(), stdout);
+  return kExitOk;
+}
+
+// The default: one object for the whole program (every input is in the module), linked with cc.
+int BuildExecutable(Compilation& c) {
+  std::string object = (fs::temp_directory_path() / "thrustc-XXXXXX.o").string();
+  int fd = mkstemps(object.data(), 2);
+  if (fd < 0) return AotError("cannot create a temporary object file: " + std::string(std::strerror(errno)));
+  close(fd);
+  std::string error;
+  bool ok = TimedAot(c, [&](aot::AotTimes* t) {
+    return aot::EmitArtifact(c.module, AotOptionsOf(c.options), aot::Artifact::Obj, object, &error, t);
+  });
+  if (ok) {
+    c.timer.Begin("aot link");
+    aot::LinkOptions link;
+    link.objects = {object};
+    link.output = c.options.output.empty() ? "a.out" : c.options.output;
+    link.libraries = c.options.libraries;
+    link.library_dirs = c.options.library_dirs;
+    link.extra = c.options.program_args;  // -start … -end: linker arguments when compiling
+    link.target_triple = c.options.target_triple;
+    ok = aot::Link(link, &error);
+  }
+  std::remove(object.c_str());
+  return ok ? kExitOk : AotError(error);
 }
 }  // namespace
 
@@ -274,7 +347,9 @@ int Compile(const Options& options) {
     case Mode::Check: return Finish(c, kExitOk);
     case Mode::Interp: return Finish(c, RunMain(c, eval, false));
     case Mode::Jit: return Finish(c, RunMain(c, eval, true));
-    default: return Finish(c, NoBackendYet());
+    case Mode::EmitArtifact: return Finish(c, EmitArtifact(c));
+    case Mode::PrintArtifact: return Finish(c, PrintArtifact(c));
+    default: return Finish(c, BuildExecutable(c));
   }
 }
 

@@ -45,11 +45,15 @@ bool ApplyPrint(Options& out, const std::string& what, std::string& error) {
   if (what == "tokens") return SetMode(out, Mode::PrintTokens, "-print", error);
   if (what == "ast") return SetMode(out, Mode::PrintAst, "-print", error);
   if (what == "thrust-ir") return SetMode(out, Mode::PrintIr, "-print", error);
+  if (what == "llvm-ir" || what == "asm") {
+    out.artifact = what;
+    return SetMode(out, Mode::PrintArtifact, "-print", error);
+  }
   if (what == "ctjit-asm") {
     out.print_ctjit_asm = true;
     return true;
   }
-  error = "-print takes tokens, ast, thrust-ir or ctjit-asm, not '" + what + "'";
+  error = "-print takes tokens, ast, thrust-ir, llvm-ir, asm or ctjit-asm, not '" + what + "'";
   return false;
 }
 
@@ -63,11 +67,29 @@ bool Apply(Options& out, OptionId id, const std::string& value, std::string& err
     case OptionId::Check: return SetMode(out, Mode::Check, "-check", error);
     case OptionId::Print: return ApplyPrint(out, value, error);
     case OptionId::Emit:
-      if (value != "thrust-ir") {
-        error = "-emit takes thrust-ir in this build, not '" + value + "'";
+      if (value == "thrust-ir") return SetMode(out, Mode::EmitIr, "-emit", error);
+      if (value != "llvm-ir" && value != "llvm-bc" && value != "asm" && value != "obj") {
+        error = "-emit takes thrust-ir, llvm-ir, llvm-bc, asm or obj, not '" + value + "'";
         return false;
       }
-      return SetMode(out, Mode::EmitIr, "-emit", error);
+      out.artifact = value;
+      return SetMode(out, Mode::EmitArtifact, "-emit", error);
+    case OptionId::CompileOnly: out.artifact = "obj"; return SetMode(out, Mode::EmitArtifact, "-c", error);
+    case OptionId::AsmOnly: out.artifact = "asm"; return SetMode(out, Mode::EmitArtifact, "-S", error);
+    case OptionId::O0: out.opt_level = 0; return true;
+    case OptionId::O1: out.opt_level = 1; return true;
+    case OptionId::O2: out.opt_level = 2; return true;
+    case OptionId::O3: out.opt_level = 3; return true;
+    case OptionId::Opt:
+      if (value.size() != 2 || value[0] != 'O' || value[1] < '0' || value[1] > '3') {
+        error = "-opt takes O0, O1, O2 or O3, not '" + value + "'";
+        return false;
+      }
+      out.opt_level = uint8_t(value[1] - '0');
+      return true;
+    case OptionId::Library: out.libraries.push_back(value); return true;
+    case OptionId::LibraryDir: out.library_dirs.push_back(value); return true;
+    case OptionId::TargetTriple: out.target_triple = value; return true;
     case OptionId::Output: out.output = value; return true;
     case OptionId::RunIr:
       out.inputs.push_back(value);

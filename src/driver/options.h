@@ -6,12 +6,13 @@
 
 namespace thrustc::driver {
 
-enum class Mode { Compile, Check, Interp, Jit, PrintTokens, PrintAst, PrintIr, EmitIr, RunIr, Help, Version };
+enum class Mode { Compile, Check, Interp, Jit, PrintTokens, PrintAst, PrintIr, EmitIr, RunIr, Help, Version,
+                  EmitArtifact, PrintArtifact };  // AOT: -emit llvm-ir|llvm-bc|asm|obj, -c, -S; -print llvm-ir|asm
 
 struct Options {
   Mode mode = Mode::Compile;
   std::vector<std::string> inputs;
-  std::vector<std::string> program_args;  // between -start and -end
+  std::vector<std::string> program_args;  // between -start and -end (linker arguments when compiling)
   std::string output;
   std::string ct_backend = "jit";
   double ct_timeout_seconds = 10;
@@ -24,6 +25,12 @@ struct Options {
   std::string jit_libc;
   std::vector<std::string> jit_link;
   bool time_report = false;
+  // The AOT backend.
+  uint8_t opt_level = 0;             // -O0..-O3, -opt O0..O3
+  std::string artifact;              // with EmitArtifact / PrintArtifact: llvm-ir, llvm-bc, asm or obj
+  std::vector<std::string> libraries;     // -l
+  std::vector<std::string> library_dirs;  // -L
+  std::string target_triple;
 };
 
 // Parses argv; on a bad command line returns false with `error` set (exit status 2).
