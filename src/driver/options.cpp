@@ -53,7 +53,7 @@ bool ApplyPrint(Options& out, const std::string& what, std::string& error) {
     out.print_ctjit_asm = true;
     return true;
   }
-  error = "-print takes tokens, ast, thrust-ir, llvm-ir, asm or ctjit-asm, not '" + what + "'";
+  error = "-print takes tokens, ast, thrust-ir or ctjit-asm, or llvm-ir or asm, not '" + what + "'";
   return false;
 }
 
