@@ -31,7 +31,8 @@ def main():
             (["-ct-timeout", "soon", ok], 2, "-ct-timeout takes a number of seconds"),
             (["-ct-memory", "-5", ok], 2, "-ct-memory takes a number of MiB"),
             (["-jit", "-jit-entry", "nope", ok], 1, "no `nope` function"),
-            ([ok, "-o", os.path.join(tmp, "prog")], 2, "LLVM backend"),
+            ([ok, "-o", os.path.join(tmp, "prog"), "-l", "thrustc_no_such_lib"], 1, "thrustc_no_such_lib"),
+            ([ok, "-O2", "-o", os.path.join(tmp, "prog.exe")], 0, ""),
             (["-emit", "thrust-ir", ok, "-o", out_tir], 0, ""),
             (["-emit", "thrust-ir", bad, "-o", os.path.join(tmp, "bad.tir")], 1, "[TypeMismatch]"),
             (["-run-ir", out_tir], 7, ""),
@@ -61,6 +62,10 @@ def main():
             if not good:
                 failures += 1
                 print(f"  expected exit {want_code} and {want_text!r}; got:\n{text}")
+        run = subprocess.run([os.path.join(tmp, "prog.exe")], timeout=60)  # the AOT-built program
+        if run.returncode != 7:
+            print(f"FAIL the executable built by thrustc exited {run.returncode}, expected 7")
+            failures += 1
         if os.path.exists(os.path.join(tmp, "bad.tir")) or os.path.exists(os.path.join(tmp, "prog")):
             print("FAIL an output file was written for a failed compilation")
             failures += 1
