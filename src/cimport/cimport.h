@@ -17,6 +17,9 @@ struct ImportRequest {
 struct ImportOptions {
   std::vector<std::string> include_dirs;  // -I DIR
   std::vector<std::string> defines;       // -D NAME[=VALUE]
+  // When set, headers holding imported declarations (or errors) are registered here so that
+  // diagnostics and notes can point into them (CLocation::src).
+  SourceManager* sources = nullptr;
 };
 
 // Imports every requested header into `out`. Errors in a header become diagnostics with the

@@ -30,6 +30,8 @@ struct CType {
 struct CLocation {
   std::string file;
   uint32_t line = 0, col = 0;
+  SourceLoc src;  // the same place in the SourceManager, when the header was registered there
+  uint32_t header = 0;  // index into CDecls::headers: the importC request that brought it in
 };
 
 struct CRecord {
@@ -43,6 +45,7 @@ struct CRecord {
   };
   std::vector<Field> fields;
   uint64_t size = 0, align = 1;   // from clang's record layout (checked against ours)
+  bool packed = false;            // __attribute__((packed))
   CLocation loc;
 };
 

@@ -199,7 +199,7 @@ TypeId Sema::CheckField(FnCtx& fc, NodeId n) {
   }
   auto& d = Error(DiagKind::UnknownField, NodeRange(fc.file, n),
                   "struct `" + std::string(Str(s.name)) + "` has no field `" + std::string(Str(node.b)) + "`");
-  in_.diags->AddNote(d, TokRange(s.file, AstOf(s.file).structs[s.decl].name_tok), "declared here");
+  in_.diags->AddNote(d, StructDeclRange(s), "declared here");
   return kErrorType;
 }
 

@@ -192,8 +192,9 @@ void Sema::CollectFile(uint32_t file) {
         sym.kind = SymKind::Alias;
         sym.decl = item, sym.name = node.a, sym.tok = node.tok;
         break;
-      case NodeKind::ImportCItem:
-        Error(DiagKind::NotSupported, NodeRange(file, item), "`importC` is not supported yet");
+      case NodeKind::ImportCItem:  // the driver imported the header before checking
+        if (!in_.c_decls)
+          Error(DiagKind::NotSupported, NodeRange(file, item), "`importC` needs the driver's C import step");
         continue;
       default: continue;  // imports are resolved by the driver
     }
@@ -204,6 +205,7 @@ void Sema::CollectFile(uint32_t file) {
 
 bool Sema::EnsureSignature(uint32_t s) {
   if (syms_[s].type != kErrorType) return true;
+  if (syms_[s].file == kCFile) return EnsureCSignature(s);
   uint32_t file = syms_[s].file;
   const FnDecl& d = AstOf(file).fns[syms_[s].decl];
   std::vector<TypeId> params;

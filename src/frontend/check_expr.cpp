@@ -185,6 +185,7 @@ TypeId Sema::CheckName(FnCtx& fc, NodeId n) {
       Error(DiagKind::NotAValue, r, "builtin " + quoted() + " can only be called");
       return kErrorType;
     }
+    if (ReportCSkipped(name, r)) return kErrorType;
     Error(DiagKind::UndefinedName, r, "unknown name " + quoted());
     return kErrorType;
   }

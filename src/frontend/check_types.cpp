@@ -18,6 +18,7 @@ TypeId Sema::ResolveTypeName(FnCtx* fc, uint32_t file, NodeId n) {
   }
   uint32_t s = LookupGlobal(file, name);
   if (s == UINT32_MAX) {
+    if (ReportCSkipped(name, NodeRange(file, n))) return kErrorType;
     Error(DiagKind::UndefinedName, NodeRange(file, n), "unknown type `" + std::string(Str(name)) + "`");
     return kErrorType;
   }
@@ -109,11 +110,15 @@ bool Sema::EnsureStructLayout(TypeId t, SourceRange use) {
   if (k == TypeKind::Const || k == TypeKind::FixedArray) return EnsureStructLayout(types_[t].elem, use);
   if (k != TypeKind::Struct) return true;
   StructInfo& info = types_.Struct(t);
+  if (info.c_opaque) {
+    ReportCOpaqueUse(info, use);
+    return false;
+  }
   if (info.state == LayoutState::Done) return true;
   std::string name(Str(info.name));
   if (info.state == LayoutState::InProgress) {
     auto& d = Error(DiagKind::RecursiveType, use, "struct `" + name + "` contains itself by value");
-    in_.diags->AddNote(d, TokRange(info.file, AstOf(info.file).structs[info.decl].name_tok),
+    in_.diags->AddNote(d, StructDeclRange(info),
                        "`" + name + "` declared here; use `ptr[" + name + "]` for a link");
     return false;
   }

@@ -77,12 +77,14 @@ bool Sema::Run() {
     info.consts.assign(n, 0);
   }
   for (uint32_t f = 0; f < files_.size(); ++f) CollectFile(f);
+  if (in_.c_decls) DeclareCImports();  // imported C declarations get their signatures on use
   for (uint32_t s = 0; s < syms_.size(); ++s)
-    if (syms_[s].kind == SymKind::Func) EnsureSignature(s);
+    if (syms_[s].kind == SymKind::Func && syms_[s].file != kCFile) EnsureSignature(s);
 
   // Source order; everything a declaration depends on is handled on demand first.
   for (uint32_t s = 0; s < syms_.size(); ++s) {
     Symbol& sym = syms_[s];
+    if (sym.file == kCFile) continue;  // imported from C: complete, or checked where used
     SourceRange r = TokRange(sym.file, sym.tok);
     switch (sym.kind) {
       case SymKind::Struct: EnsureSymbolType(s); break;

@@ -12,6 +12,9 @@
 
 namespace thrustc::frontend {
 
+// Symbol::file of declarations imported from C; their `tok` indexes Sema::c_ranges_.
+constexpr uint32_t kCFile = UINT32_MAX - 1;
+
 enum class SymKind : uint8_t { Func, Const, Static, Struct, Enum, Alias, Var, Param, Builtin };
 enum class EvalState : uint8_t { None, InProgress, Done };
 enum class Builtin : uint8_t { SizeOf, AlignOf, HAlloc, MemCpy, MemMove, MemSet };
@@ -110,7 +113,12 @@ class Sema {
   FileInfo& Info(uint32_t file) { return files_[file]; }
   SourceRange NodeRange(uint32_t file, NodeId n) const { return files_[file].ast->Range(n); }
   SourceRange ExprRange(uint32_t file, NodeId n) const;  // from the expression's first token
-  SourceRange TokRange(uint32_t file, TokenId t) const { return files_[file].ast->tokens->Range(t); }
+  SourceRange TokRange(uint32_t file, TokenId t) const {
+    return file == kCFile ? c_ranges_[t] : files_[file].ast->tokens->Range(t);
+  }
+  SourceRange StructDeclRange(const StructInfo& s) const {
+    return s.file == kCFile ? c_ranges_[s.decl] : TokRange(s.file, files_[s.file].ast->structs[s.decl].name_tok);
+  }
   Diagnostic& Error(DiagKind kind, SourceRange r, std::string msg);
   std::string TypeStr(TypeId t) const { return "`" + types_.Print(t, *names_) + "`"; }
   std::string_view Str(NameId n) const { return names_->Str(n); }
@@ -142,6 +150,13 @@ class Sema {
   bool EnsureEnumMember(uint32_t enum_sym, uint32_t member, SourceRange use);
   bool EnsureLowered(uint32_t sym, SourceRange use);
   void CheckFunction(uint32_t sym);
+
+  // --- importC declarations (check_cimport.cpp)
+  void DeclareCImports();
+  TypeId CTypeToThrust(uint32_t c_type);
+  bool EnsureCSignature(uint32_t sym);
+  bool ReportCSkipped(NameId name, SourceRange use);
+  void ReportCOpaqueUse(const StructInfo& s, SourceRange use);
 
   // --- statements (check_stmt.cpp)
   bool CheckStmt(FnCtx& fc, NodeId n);  // returns whether control never falls through
@@ -282,6 +297,18 @@ class Sema {
   uint32_t const_depth_ = 0;
   uint32_t thunk_count_ = 0, const_global_count_ = 0;
   NameId main_name_ = 0, attr_names_[13] = {};
+  // importC: where each imported declaration is (Symbol::tok of kCFile symbols), its Thrust type
+  // per CDecls::types entry (kErrorType = not converted yet), and what was skipped, by name.
+  std::vector<SourceRange> c_ranges_;
+  std::vector<TypeId> c_types_;
+  std::vector<TypeId> c_record_types_;
+  struct CSkip {
+    std::string reason;
+    uint32_t header;
+    SourceRange where;
+    std::string file_line;
+  };
+  std::unordered_map<NameId, CSkip> c_skipped_;
 };
 
 enum AttrBit : uint32_t {

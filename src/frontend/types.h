@@ -53,6 +53,8 @@ struct StructInfo {
   uint64_t size = 0;
   uint32_t align = 1;
   uint32_t agg = UINT32_MAX;  // ir::AggId once built
+  uint32_t c_record = UINT32_MAX;  // imported from C (importC): index into CDecls::records
+  bool c_opaque = false;          // imported opaquely: usable through pointers only
 };
 
 class TypeTable {
