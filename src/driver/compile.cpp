@@ -16,6 +16,7 @@
 #include "driver/output_file.h"
 #include "driver/phase_timer.h"
 #include "driver/timed_evaluator.h"
+#include "cimport/cimport.h"
 #include "frontend/lexer.h"
 #include "frontend/parser.h"
 #include "frontend/sema.h"
@@ -314,6 +315,18 @@ int BuildExecutable(Compilation& c) {
 }
 }  // namespace
 
+// importC: every `importC "h";` item of every parsed file, in order, through libclang (section 11).
+bool ImportC(Compilation& c, frontend::CDecls& out) {
+  std::vector<cimport::ImportRequest> requests;
+  for (const frontend::Ast& a : c.asts)
+    for (frontend::NodeId item : a.items)
+      if (a[item].kind == frontend::NodeKind::ImportCItem) requests.push_back({a.strings[a[item].a], a.Range(item)});
+  if (requests.empty()) return true;
+  c.timer.Begin("importC");
+  cimport::ImportOptions options{c.options.include_dirs, c.options.defines, &c.sources};
+  return cimport::ImportHeaders(requests, options, out, c.diags);
+}
+
 int Compile(const Options& options) {
   Compilation c(options);
   c.timer.Begin("load");
@@ -325,11 +338,13 @@ int Compile(const Options& options) {
 
   Evaluation eval;                                                // compile-time evaluator
   if (!SetUpEvaluation(options, eval)) return kExitUsage;
+  frontend::CDecls c_decls;                                       // importC: C headers
+  if (!ImportC(c, c_decls)) return Finish(c, FlushDiagnostics(c));
   c.timer.Begin("check+lower");                                   // check, run compile-time code,
   std::vector<const frontend::Ast*> files;                        // lower to Thrust IR
   for (const frontend::Ast& a : c.asts) files.push_back(&a);
   TimedEvaluator evaluator(*eval.evaluator);
-  frontend::SemaInput input{files, &c.names, &c.sources, &c.diags, &evaluator};
+  frontend::SemaInput input{files, &c.names, &c.sources, &c.diags, &evaluator, &c_decls};
   bool ok = frontend::CheckAndLower(input, c.module);
   c.timer.Split("check+lower", "ct-eval", evaluator.Seconds(),
                 std::to_string(evaluator.Runs()) + " compile-time evaluations (" + options.ct_backend + ")");

@@ -134,6 +134,8 @@ bool Apply(Options& out, OptionId id, const std::string& value, std::string& err
     case OptionId::JitLibc: out.jit_libc = value; return true;
     case OptionId::JitLink: out.jit_link.push_back(value); return true;
     case OptionId::TimeReport: out.time_report = true; return true;
+    case OptionId::IncludeDir: out.include_dirs.push_back(value); return true;
+    case OptionId::Define: out.defines.push_back(value); return true;
     case OptionId::Start:
     case OptionId::End: return true;  // handled by the caller
   }

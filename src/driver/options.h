@@ -25,6 +25,8 @@ struct Options {
   std::string jit_libc;
   std::vector<std::string> jit_link;
   bool time_report = false;
+  std::vector<std::string> include_dirs;  // -I DIR (importC)
+  std::vector<std::string> defines;       // -D NAME[=VALUE] (importC)
   // The AOT backend.
   uint8_t opt_level = 0;             // -O0..-O3, -opt O0..O3
   std::string artifact;              // with EmitArtifact / PrintArtifact: llvm-ir, llvm-bc, asm or obj
