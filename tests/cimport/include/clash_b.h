@@ -1,0 +1,2 @@
+/* See clash_a.h. */
+#define CLASH_LIMIT 20
