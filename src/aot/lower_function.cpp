@@ -47,7 +47,10 @@ bool FunctionLowerer::Lower() {
   blocks_.assign(f_.blocks.size(), nullptr);
   alloca_block_ = llvm::BasicBlock::Create(m_.ctx, "entry", out_);
   std::vector<ir::BlockId> order = ReversePostorder();
-  for (ir::BlockId b : order) blocks_[b] = llvm::BasicBlock::Create(m_.ctx, f_.blocks[b].name, out_);
+  std::vector<uint8_t> reachable(f_.blocks.size(), 0);
+  for (ir::BlockId b : order) reachable[b] = 1;
+  for (ir::BlockId b = 0; b < f_.blocks.size(); ++b)  // in source order, for readable LLVM IR
+    if (reachable[b]) blocks_[b] = llvm::BasicBlock::Create(m_.ctx, f_.blocks[b].name, out_);
   b_.SetInsertPoint(alloca_block_);
   for (const ir::Slot& s : f_.slots) slots_.push_back(EntryAlloca(s.size, s.align));
   BindParams();
