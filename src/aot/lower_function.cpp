@@ -197,8 +197,12 @@ llvm::Value* FunctionLowerer::LowerMemory(const ir::Inst& inst) {
       b_.CreateAlignedStore(Reg(inst.a), Reg(inst.b), llvm::Align(ir::TypeSize(inst.type)));
       return nullptr;
     case ir::Op::PtrAdd: {
-      llvm::Value* offset = inst.imm == 1 ? Reg(inst.b) : b_.CreateMul(Reg(inst.b), b_.getInt64(inst.imm));
-      return b_.CreateInBoundsGEP(b_.getInt8Ty(), Reg(inst.a), offset);
+      // Indexing by the element type, as clang does: an inbounds GEP's scaling cannot overflow,
+      // which an explicit multiply would hide from LLVM's loop and address analyses.
+      llvm::Type* element = inst.imm == 1 || inst.imm == 2 || inst.imm == 4 || inst.imm == 8
+                                ? static_cast<llvm::Type*>(b_.getIntNTy(unsigned(inst.imm) * 8))
+                                : llvm::ArrayType::get(b_.getInt8Ty(), uint64_t(inst.imm));
+      return b_.CreateInBoundsGEP(element, Reg(inst.a), Reg(inst.b));
     }
     case ir::Op::PtrOffset:
       if (inst.imm == 0) return Reg(inst.a);
