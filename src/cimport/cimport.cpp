@@ -37,7 +37,7 @@ std::vector<std::string> ImportingDirs(const std::vector<ImportRequest>& request
 
 std::vector<std::string> ClangArguments(const std::vector<ImportRequest>& requests, const ImportOptions& o) {
   std::vector<std::string> args = {"-x", "c", "-std=gnu17", "-resource-dir", kResourceDir,
-                                   "-fno-spell-checking", "-ferror-limit=20"};
+                                   "-fno-spell-checking", "-ferror-limit=20", "-fno-builtin"};
   for (const std::string& d : ImportingDirs(requests, o.sources)) args.insert(args.end(), {"-iquote", d});
   for (const std::string& d : o.include_dirs) args.push_back("-I" + d);
   for (const std::string& d : o.defines) args.push_back("-D" + d);

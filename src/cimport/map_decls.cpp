@@ -238,10 +238,15 @@ void Importer::ImportFunction(CXCursor c) {
   if (clang_Cursor_getStorageClass(c) == CX_SC_Static) f.skip_reason = "is a `static` function (no symbol to call)";
   CXType type = clang_getCursorType(c);
   std::string why;
-  CXType ret = clang_getResultType(type);
+  // The cursor's own result and parameter types keep their typedef sugar (size_t stays usize).
+  CXType ret = clang_getCursorResultType(c);
   if (clang_getCanonicalType(ret).kind != CXType_Void) f.ret = MapType(ret, why);
   int n = clang_getNumArgTypes(type);
-  for (int i = 0; i < n && why.empty(); ++i) f.params.push_back(MapType(clang_getArgType(type, unsigned(i)), why));
+  for (int i = 0; i < n && why.empty(); ++i) {
+    CXCursor arg = clang_Cursor_getArgument(c, unsigned(i));
+    CXType at = clang_Cursor_isNull(arg) ? clang_getArgType(type, unsigned(i)) : clang_getCursorType(arg);
+    f.params.push_back(MapType(at, why));
+  }
   f.variadic = type.kind == CXType_FunctionProto && clang_isFunctionTypeVariadic(type);
   if (f.skip_reason.empty() && !why.empty()) f.skip_reason = why;
   if (f.skip_reason.empty()) {

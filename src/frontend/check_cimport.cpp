@@ -3,6 +3,9 @@
 // their C layout checked against clang's, enum constants and macros as constants, typedefs as
 // aliases. Runs after the program's own declarations are collected: on a name clash the program's
 // declaration wins, with a warning. Skipped C declarations are reported only where used.
+#include <cstdio>
+#include <cstdlib>
+
 #include "frontend/sema_impl.h"
 
 namespace thrustc::frontend {
@@ -84,6 +87,18 @@ void Sema::ReportCOpaqueUse(const StructInfo& s, SourceRange use) {
   in_.diags->AddNote(d, c_ranges_[s.decl], "declared here in C (" + FileLine(rec.loc) + ")");
 }
 
+std::string CompareCLayout(const CRecord& rec, const StructInfo& info) {
+  if (info.size != rec.size) return "size " + std::to_string(info.size) + ", clang says " + std::to_string(rec.size);
+  if (info.align != rec.align)
+    return "alignment " + std::to_string(info.align) + ", clang says " + std::to_string(rec.align);
+  if (info.fields.size() != rec.fields.size()) return "a different number of fields";
+  for (size_t i = 0; i < rec.fields.size(); ++i)
+    if (info.fields[i].offset != rec.fields[i].offset)
+      return "field `" + rec.fields[i].name + "` at offset " + std::to_string(info.fields[i].offset) +
+             ", clang says " + std::to_string(rec.fields[i].offset);
+  return "";
+}
+
 namespace {
 // Lays out one imported struct (its by-value members first) and compares every number with
 // clang's record layout. A difference means our mapping of C types is wrong: an internal error.
@@ -109,19 +124,12 @@ void LayOutCRecord(Sema& s, uint32_t r, std::vector<uint8_t>& done) {
   info.fields = std::move(fields);
   info.packed = rec.packed;
   s.types_.LayOut(info);
-  std::string problem;
-  if (info.size != rec.size) problem = "size " + std::to_string(info.size) + ", clang says " + std::to_string(rec.size);
-  else if (info.align != rec.align)
-    problem = "alignment " + std::to_string(info.align) + ", clang says " + std::to_string(rec.align);
-  for (size_t i = 0; i < rec.fields.size() && problem.empty(); ++i)
-    if (info.fields[i].offset != rec.fields[i].offset)
-      problem = "field `" + rec.fields[i].name + "` at offset " + std::to_string(info.fields[i].offset) +
-                ", clang says " + std::to_string(rec.fields[i].offset);
+  std::string problem = CompareCLayout(rec, info);
   if (problem.empty()) return;
-  auto& d = s.Error(DiagKind::CLayoutMismatch, s.c_ranges_[info.decl],
-                    "internal error: the layout of imported struct `" + rec.name + "` differs from clang's: " + problem);
-  s.in_.diags->AddNote(d, {}, "please report this; the struct is not usable");
-  info.c_opaque = true;
+  // Our mapping of C types disagrees with clang: a thrustc bug, never silent corruption.
+  std::fprintf(stderr, "thrustc: internal error (%s:%d): imported struct `%s` (%s:%u): %s\n", __FILE__, __LINE__,
+               rec.name.c_str(), rec.loc.file.c_str(), rec.loc.line, problem.c_str());
+  std::abort();
 }
 
 bool IsTaken(const Sema& s, NameId name, uint32_t* prev) {

@@ -311,6 +311,10 @@ class Sema {
   std::unordered_map<NameId, CSkip> c_skipped_;
 };
 
+// importC: compares our layout of an imported struct with clang's record layout; empty when they
+// agree, else what differs (the checker treats a difference as an internal error).
+std::string CompareCLayout(const CRecord& rec, const StructInfo& info);
+
 enum AttrBit : uint32_t {
   kAttrPublic = 1, kAttrExtern = 2, kAttrArbitraryArgs = 4, kAttrConvention = 8,
   kAttrCompiletime = 16, kAttrHint = 32, kAttrPacked = 64, kAttrAlign = 128,

@@ -13,6 +13,11 @@
 #define SHAPES_LIMIT (SHAPES_VERSION * 100 - 1)
 #define SHAPES_NEG (-7L)
 #define SHAPES_CALL(x) ((x) + 1)
+#ifdef SHAPES_WIDE
+#define SHAPES_WIDTH 64
+#else
+#define SHAPES_WIDTH 32
+#endif
 
 enum shape_kind { SHAPE_POINT, SHAPE_CIRCLE = 5, SHAPE_BOX };
 typedef enum { COLOR_RED = 1, COLOR_BLUE = 4 } color_t;
