@@ -1,0 +1,760 @@
+// AArch64 encoding: allocated MIR -> asmjit aj::Assembler -> bytes in our executable memory.
+// The only file that spells asmjit's a64 API. Spilled operands, large immediates and addresses
+// that one addressing mode cannot hold go through the unallocated scratch registers x16, x17,
+// x9-x11 and v16/v17; traps and time-out polls branch to small out-of-line stubs that call the
+// runtime with the trap site's number.
+#include "ctjit/a64/emit_a64.h"
+
+#include <asmjit/arm.h>
+#include <asmjit/arm/a64assembler.h>
+#include <asmjit/arm/a64utils.h>
+
+#include <bit>
+#include <unordered_map>
+
+#include "ctjit/a64/regs_a64.h"
+
+namespace thrustc::ctjit::a64 {
+
+namespace {
+
+using namespace asmjit;
+namespace aj = asmjit::a64;
+using aj::Mem;
+using asmjit::arm::CondCode;
+using asmjit::arm::negateCond;
+
+constexpr uint32_t kSpHw = 31, kFpHw = 29, kOffScratch = 10, kOffScratch2 = 11;
+
+aj::GpX X(uint32_t hw) { return hw == kSpHw ? aj::sp : aj::x(hw); }
+aj::GpW W(uint32_t hw) { return hw == kSpHw ? aj::wsp : aj::w(hw); }
+aj::Gp R(uint32_t hw, uint32_t size) { return size == 8 ? aj::Gp(X(hw)) : aj::Gp(W(hw)); }
+aj::Vec V(uint32_t hw, uint32_t size) {
+  if (size == 16) return aj::VecV(hw);
+  return size == 8 ? aj::Vec(aj::d(hw)) : aj::Vec(aj::s(hw));
+}
+
+CondCode CC(Cond c) {
+  switch (c) {
+    case Cond::Eq: return CondCode::kEQ;
+    case Cond::Ne: return CondCode::kNE;
+    case Cond::Lt: return CondCode::kLT;
+    case Cond::Le: return CondCode::kLE;
+    case Cond::Gt: return CondCode::kGT;
+    case Cond::Ge: return CondCode::kGE;
+    case Cond::Lo: return CondCode::kLO;
+    case Cond::Ls: return CondCode::kLS;
+    case Cond::Hi: return CondCode::kHI;
+    case Cond::Hs: return CondCode::kHS;
+    case Cond::Mi: return CondCode::kMI;
+    default: return CondCode::kVS;
+  }
+}
+
+uint32_t AlignUp(uint32_t v, uint32_t a) { return (v + a - 1) / a * a; }
+uint32_t Log2(uint32_t v) { return v <= 1 ? 0 : uint32_t(std::countr_zero(v)); }
+
+}  // namespace
+
+struct Emitter::Impl {
+  const ir::Module& module;
+  CodegenEnv& env;
+  std::string* listing;
+  CodeHolder code;
+  StringLogger logger;
+  aj::Assembler as;
+  std::unordered_map<ir::FuncId, Label> func_labels;
+  std::vector<Label> order;
+
+  // Per function being emitted.
+  const MFunction* f = nullptr;
+  const Allocation* alloc = nullptr;
+  std::vector<Label> blocks;
+  std::vector<std::pair<uint32_t, Label>> stubs;
+  int32_t spill_base = 0;   // sp-relative offset of spill slot 0
+  uint32_t frame_total = 0;
+  uint32_t saved_mask = 0;
+  uint32_t next_block = 0;
+
+  Impl(const ir::Module& m, CodegenEnv& e, std::string* l) : module(m), env(e), listing(l) {
+    code.init(Environment(Arch::kAArch64));
+    if (listing) {
+      logger.addFlags(FormatFlags::kMachineCode);
+      code.setLogger(&logger);
+    }
+    code.attach(&as);
+  }
+
+  Label FuncLabel(ir::FuncId id) {
+    auto it = func_labels.find(id);
+    if (it != func_labels.end()) return it->second;
+    Label l = as.newLabel();
+    func_labels.emplace(id, l);
+    return l;
+  }
+
+  Label Stub(uint32_t site) {
+    for (auto& s : stubs)
+      if (s.first == site) return s.second;
+    stubs.push_back({site, as.newLabel()});
+    return stubs.back().second;
+  }
+
+  // movz/movn + movk: the fewest halfword moves for any 64-bit (or 32-bit) constant.
+  void MovImm(uint32_t hw, int64_t value, bool wide) {
+    uint64_t v = wide ? uint64_t(value) : uint64_t(uint32_t(value));
+    uint32_t parts = wide ? 4 : 2;
+    aj::Gp d = wide ? aj::Gp(X(hw)) : aj::Gp(W(hw));
+    uint32_t zeros = 0, ones = 0;
+    for (uint32_t i = 0; i < parts; ++i) {
+      uint32_t h = uint32_t(v >> (16 * i)) & 0xFFFF;
+      zeros += h == 0, ones += h == 0xFFFF;
+    }
+    bool inverted = ones > zeros;
+    uint32_t skip = inverted ? 0xFFFF : 0;
+    bool first = true;
+    for (uint32_t i = 0; i < parts; ++i) {
+      uint32_t h = uint32_t(v >> (16 * i)) & 0xFFFF;
+      if (h == skip) continue;
+      if (first) inverted ? as.movn(d, Imm(~h & 0xFFFF), aj::lsl(16 * i)) : as.movz(d, Imm(h), aj::lsl(16 * i));
+      else as.movk(d, Imm(h), aj::lsl(16 * i));
+      first = false;
+    }
+    if (first) inverted ? as.movn(d, Imm(0)) : as.movz(d, Imm(0));
+  }
+
+  // [base + disp] for an access of `size` bytes; a displacement no immediate form holds goes
+  // through `scratch` as a register offset.
+  Mem MemAt(uint32_t base_hw, int64_t disp, uint32_t size, uint32_t scratch) {
+    bool unscaled = disp >= -256 && disp <= 255;
+    bool scaled = disp >= 0 && disp % size == 0 && disp / size < 4096;
+    if (unscaled || scaled) return aj::ptr(X(base_hw), int32_t(disp));
+    MovImm(scratch, disp, true);
+    return aj::ptr(X(base_hw), X(scratch));
+  }
+
+  // Where a virtual register lives: a physical register (>= 0) or a spill slot (-1).
+  int32_t RegOf(VReg v) const { return IsPhys(v) ? int32_t(PhysOf(v)) : alloc->reg[v]; }
+  Mem SpillMem(VReg v) { return MemAt(kSpHw, spill_base + alloc->spill_slot[v] - 8, 8, kOffScratch); }
+  bool IsFp(VReg v) const { return IsPhys(v) ? IsVec(PhysOf(v)) : f->vreg_class[v] == RegClass::Fp; }
+
+  // A use: the hardware register holding it, loading a spilled value into `scratch` first.
+  uint32_t UseGp(VReg v, uint32_t scratch) {
+    int32_t r = RegOf(v);
+    if (r >= 0) return HwId(uint32_t(r));
+    as.ldr(X(scratch), SpillMem(v));
+    return scratch;
+  }
+  uint32_t UseFp(VReg v, uint32_t scratch) {
+    int32_t r = RegOf(v);
+    if (r >= 0) return HwId(uint32_t(r));
+    as.ldr(aj::d(scratch), SpillMem(v));
+    return scratch;
+  }
+  uint32_t DefReg(VReg v, uint32_t scratch) {
+    int32_t r = RegOf(v);
+    return r >= 0 ? HwId(uint32_t(r)) : scratch;
+  }
+  void FinishDef(VReg v, uint32_t hw) {
+    if (RegOf(v) >= 0) return;
+    if (IsFp(v)) as.str(aj::d(hw), SpillMem(v));
+    else as.str(X(hw), SpillMem(v));
+  }
+
+  // The address of a load or store: base + (index << log2 scale) + disp, split as needed.
+  Mem Address(const MInst& in, uint32_t size) {
+    uint32_t base = UseGp(in.a, kScratchX);
+    if (in.c == kNoVReg) return MemAt(base, in.disp, size, kScratchX2);
+    uint32_t index = UseGp(in.c, kScratchX2), shift = Log2(in.aux);
+    if (in.disp == 0 && (shift == 0 || shift == Log2(size)) && base != kSpHw)
+      return aj::ptr(X(base), X(index), aj::lsl(shift));
+    as.add(X(kScratchX), X(base), X(index), aj::lsl(shift));
+    return MemAt(kScratchX, in.disp, size, kScratchX2);
+  }
+
+  // dst = src + value, for any value (sp allowed on both sides).
+  void AddImm(uint32_t dst, uint32_t src, int64_t value, uint32_t scratch) {
+    if (value >= 0 && value < 4096) {
+      if (value || dst != src) as.add(X(dst), X(src), Imm(value));
+    } else if (value < 0 && value > -4096) {
+      as.sub(X(dst), X(src), Imm(-value));
+    } else {
+      MovImm(scratch, value, true);
+      if (src == kSpHw) as.add(X(dst), X(src), X(scratch), aj::uxtx(0));
+      else as.add(X(dst), X(src), X(scratch));
+    }
+  }
+
+  void EmitFunction(ir::FuncId id);
+  void EmitPrologue();
+  void EmitEpilogue();
+  void EmitInst(const MInst& in);
+  void EmitMove(const MInst& in);
+  void EmitAlu(const MInst& in);
+  void EmitAluOp(const MInst& in, uint32_t d, uint32_t a);
+  void EmitCompare(const MInst& in);
+  void EmitLoadStore(const MInst& in);
+  void EmitCopyZero(const MInst& in);
+  void EmitFloat(const MInst& in);
+  void EmitFloatToInt(const MInst& in);
+  void EmitBranch(const MInst& in);
+  void EmitChecks(const MInst& in);
+  void EmitDivCheck(const MInst& in);
+  void EmitStubs();
+  void Comment(const MInst& in, uint32_t& last);
+};
+
+// Frame: x29/x30 pair at [x29], then the save area (x19-x23, d8-d15), locals, spill slots, and
+// the outgoing argument area at sp. Spill slots are addressed from sp so offsets stay small.
+void Emitter::Impl::EmitPrologue() {
+  uint32_t locals = AlignUp(f->frame_bytes, 8);
+  frame_total = AlignUp(uint32_t(kSaveAreaBytes) + locals + alloc->spill_bytes + f->outgoing_bytes, 16);
+  spill_base = int32_t(frame_total) - kSaveAreaBytes - int32_t(locals) - int32_t(alloc->spill_bytes);
+  saved_mask = alloc->used_callee_saved;
+  as.stp(aj::x29, aj::x30, aj::ptr_pre(aj::sp, -16));
+  as.mov(aj::x29, aj::sp);
+  if (frame_total < 4096) {
+    as.sub(aj::sp, aj::sp, Imm(frame_total));
+  } else {
+    MovImm(kScratchX, frame_total, true);
+    as.sub(aj::x16, aj::x29, aj::x16);
+    as.mov(aj::sp, aj::x16);
+  }
+  int32_t slot = 0;
+  for (uint32_t p = 0; p < kPhysCount; ++p) {
+    bool gp = p >= kX19 && p <= kX23, fp = p >= Vreg(8);
+    if (!gp && !fp) continue;
+    slot -= 8;
+    if (!(saved_mask & (1u << p))) continue;
+    if (gp) as.stur(X(HwId(p)), aj::ptr(aj::x29, slot));
+    else as.stur(aj::d(HwId(p)), aj::ptr(aj::x29, slot));
+  }
+}
+
+void Emitter::Impl::EmitEpilogue() {
+  int32_t slot = 0;
+  for (uint32_t p = 0; p < kPhysCount; ++p) {
+    bool gp = p >= kX19 && p <= kX23, fp = p >= Vreg(8);
+    if (!gp && !fp) continue;
+    slot -= 8;
+    if (!(saved_mask & (1u << p))) continue;
+    if (gp) as.ldur(X(HwId(p)), aj::ptr(aj::x29, slot));
+    else as.ldur(aj::d(HwId(p)), aj::ptr(aj::x29, slot));
+  }
+  as.mov(aj::sp, aj::x29);
+  as.ldp(aj::x29, aj::x30, aj::ptr_post(aj::sp, 16));
+  as.ret(aj::x30);
+}
+
+void Emitter::Impl::EmitMove(const MInst& in) {
+  int32_t d = RegOf(in.dst), s = RegOf(in.a);
+  if (d >= 0 && d == s) return;
+  if (IsFp(in.dst)) {
+    uint32_t src = UseFp(in.a, kScratchV);
+    if (d >= 0) as.fmov(aj::d(HwId(uint32_t(d))), aj::d(src));
+    else as.str(aj::d(src), SpillMem(in.dst));
+    return;
+  }
+  uint32_t src = UseGp(in.a, kScratchX);
+  if (d >= 0) as.mov(X(HwId(uint32_t(d))), X(src));
+  else as.str(X(src), SpillMem(in.dst));
+}
+
+// kAlu with a register or immediate second operand; immediates no instruction form holds go
+// through x17.
+void Emitter::Impl::EmitAluOp(const MInst& in, uint32_t d, uint32_t a) {
+  uint32_t size = in.size;
+  aj::Gp D = R(d, size), A = R(a, size);
+  bool has_b = in.b != kNoVReg;
+  int64_t k = size == 8 ? in.imm : int64_t(int32_t(in.imm));
+  uint64_t bits = size == 8 ? uint64_t(in.imm) : uint64_t(uint32_t(in.imm));
+  if (!has_b) {
+    bool neg = in.cond == kSub ? true : false;
+    int64_t add = neg ? -k : k;  // add and sub both as "add add"
+    if ((in.cond == kAdd || in.cond == kSub) && add > -4096 && add < 4096) {
+      if (add >= 0) as.add(D, A, Imm(add));
+      else as.sub(D, A, Imm(-add));
+      return;
+    }
+    bool logical = in.cond == kAnd || in.cond == kOr || in.cond == kXor;
+    if (logical && aj::Utils::isLogicalImm(bits, size * 8)) {
+      if (in.cond == kAnd) as.and_(D, A, Imm(bits));
+      else if (in.cond == kOr) as.orr(D, A, Imm(bits));
+      else as.eor(D, A, Imm(bits));
+      return;
+    }
+    MovImm(kScratchX2, int64_t(bits), size == 8);
+  }
+  aj::Gp B = has_b ? R(UseGp(in.b, kScratchX2), size) : R(kScratchX2, size);
+  switch (in.cond) {
+    case kAdd: as.add(D, A, B); break;
+    case kSub: as.sub(D, A, B); break;
+    case kAnd: as.and_(D, A, B); break;
+    case kOr: as.orr(D, A, B); break;
+    case kXor: as.eor(D, A, B); break;
+    default: as.mul(D, A, B); break;
+  }
+}
+
+void Emitter::Impl::EmitAlu(const MInst& in) {
+  uint32_t size = in.size;
+  uint32_t d = DefReg(in.dst, kScratchX);
+  if (in.op == kMovImm) {
+    if (in.cond == 1) as.adr(X(d), FuncLabel(in.aux));
+    else MovImm(d, in.imm, size == 8);
+    return FinishDef(in.dst, d);
+  }
+  uint32_t a = UseGp(in.a, kScratchX);
+  switch (in.op) {
+    case kLea: {
+      uint32_t t = a;
+      if (in.c != kNoVReg) {
+        uint32_t index = UseGp(in.c, kScratchX2);
+        as.add(X(d), X(a), X(index), aj::lsl(Log2(in.aux)));
+        t = d;
+      }
+      AddImm(d, t, in.disp, kScratchX2);
+      return FinishDef(in.dst, d);
+    }
+    case kUnary:
+      if (in.cond == kNeg) as.neg(R(d, size), R(a, size));
+      else as.mvn(R(d, size), R(a, size));
+      return FinishDef(in.dst, d);
+    case kShiftImm: case kShiftReg: {
+      aj::Gp D = R(d, size), A = R(a, size);
+      if (in.op == kShiftImm) {
+        Imm k(in.imm);
+        if (in.cond == kLsl) as.lsl(D, A, k);
+        else if (in.cond == kLsr) as.lsr(D, A, k);
+        else as.asr(D, A, k);
+      } else {
+        aj::Gp B = R(UseGp(in.b, kScratchX2), size);
+        if (in.cond == kLsl) as.lsl(D, A, B);
+        else if (in.cond == kLsr) as.lsr(D, A, B);
+        else as.asr(D, A, B);
+      }
+      return FinishDef(in.dst, d);
+    }
+    case kExt:
+      if (in.cond) {
+        if (in.aux == 4) as.sxtw(X(d), W(a));
+        else if (in.aux == 2) as.sxth(X(d), W(a));
+        else as.sxtb(X(d), W(a));
+      } else {
+        if (in.aux == 4) as.mov(W(d), W(a));
+        else if (in.aux == 2) as.uxth(W(d), W(a));
+        else as.uxtb(W(d), W(a));
+      }
+      return FinishDef(in.dst, d);
+    case kCSelImm: {
+      aj::GpX k = aj::xzr;
+      if (in.imm) MovImm(kScratchX2, in.imm, true), k = aj::x17;
+      as.csel(X(d), k, X(a), Imm(uint32_t(CC(Cond(in.cond)))));
+      return FinishDef(in.dst, d);
+    }
+    default: break;
+  }
+  EmitAluOp(in, d, a);
+  FinishDef(in.dst, d);
+}
+
+void Emitter::Impl::EmitCompare(const MInst& in) {
+  uint32_t size = in.size;
+  aj::Gp A = R(UseGp(in.a, kScratchX), size);
+  if (in.op == kTest) {
+    if (size >= 4) as.tst(A, A);
+    else as.tst(aj::Gp(A), Imm(size == 1 ? 0xFF : 0xFFFF));
+    return;
+  }
+  if (in.b != kNoVReg) return void(as.cmp(A, R(UseGp(in.b, kScratchX2), size)));
+  int64_t k = size == 8 ? in.imm : int64_t(int32_t(in.imm));
+  if (k >= 0 && k < 4096) return void(as.cmp(A, Imm(k)));
+  if (k < 0 && k > -4096) return void(as.cmn(A, Imm(-k)));
+  MovImm(kScratchX2, k, size == 8);
+  as.cmp(A, R(kScratchX2, size));
+}
+
+void Emitter::Impl::EmitLoadStore(const MInst& in) {
+  uint32_t size = in.size;
+  if (in.op == kLoad) {
+    Mem m = Address(in, size);
+    if (IsFp(in.dst)) {
+      uint32_t d = DefReg(in.dst, kScratchV);
+      as.ldr(V(d, size), m);
+      return FinishDef(in.dst, d);
+    }
+    uint32_t d = DefReg(in.dst, kScratchX);
+    if (size == 1) as.ldrsb(aj::w(d), m);
+    else if (size == 2) as.ldrsh(aj::w(d), m);
+    else as.ldr(R(d, size), m);
+    return FinishDef(in.dst, d);
+  }
+  // The value goes through x9 / v17 when it is spilled or an immediate (the address uses x16/x17).
+  if (in.b != kNoVReg && IsFp(in.b)) {
+    uint32_t v = UseFp(in.b, kScratchV2);
+    return void(as.str(V(v, size), Address(in, size)));
+  }
+  uint32_t v;
+  if (in.b == kNoVReg) {
+    v = in.imm == 0 ? 31 : kScratchX3;
+    if (in.imm) MovImm(v, in.imm, size == 8);
+  } else {
+    v = UseGp(in.b, kScratchX3);
+  }
+  aj::Gp val = v == 31 ? (size == 8 ? aj::Gp(aj::xzr) : aj::Gp(aj::wzr)) : R(v, size);
+  Mem m = Address(in, size);
+  if (size == 1) as.strb(aj::Gp(val.isGpX() ? aj::Gp(W(v == 31 ? 31 : v)) : val), m);
+  else if (size == 2) as.strh(aj::Gp(val.isGpX() ? aj::Gp(W(v)) : val), m);
+  else as.str(val, m);
+}
+
+// Inline memcpy/memset: 16-byte moves through q16, then 8, 4, 2, 1 (x9 for data); odd tails of
+// four bytes or more overlap bytes already written with the same values.
+void Emitter::Impl::EmitCopyZero(const MInst& in) {
+  uint32_t size = uint32_t(in.imm);
+  if (size == 0) return;
+  bool copy = in.op == kCopy;
+  uint32_t dst = UseGp(in.a, kScratchX);
+  uint32_t src = copy ? UseGp(in.b, kScratchX2) : 0;
+  if (!copy) as.movi(aj::VecV(kScratchV).b16(), Imm(0));
+  auto move = [&](uint32_t off, uint32_t n) {
+    Mem d = MemAt(dst, int64_t(in.disp) + off, n, kOffScratch);
+    if (n == 16) {
+      if (copy) as.ldr(aj::VecV(kScratchV), MemAt(src, off, n, kOffScratch2));
+      return void(as.str(aj::VecV(kScratchV), d));
+    }
+    aj::Gp t = n == 8 ? aj::Gp(aj::x9) : aj::Gp(aj::w9);
+    if (!copy) t = n == 8 ? aj::Gp(aj::xzr) : aj::Gp(aj::wzr);
+    if (copy) {
+      Mem s = MemAt(src, off, n, kOffScratch2);
+      if (n == 1) as.ldrb(t, s);
+      else if (n == 2) as.ldrh(t, s);
+      else as.ldr(t, s);
+    }
+    if (n == 1) as.strb(t, d);
+    else if (n == 2) as.strh(t, d);
+    else as.str(t, d);
+  };
+  uint32_t off = 0;
+  if (size < 4) {
+    if (size >= 2) move(0, 2), off = 2;
+    if (off < size) move(off, 1);
+    return;
+  }
+  for (uint32_t n : {16u, 8u, 4u}) {
+    while (size - off >= n) move(off, n), off += n;
+  }
+  if (off < size) move(size - 4, 4);
+}
+
+void Emitter::Impl::EmitFloat(const MInst& in) {
+  uint32_t size = in.size;
+  switch (in.op) {
+    case kFConst: {
+      uint32_t d = DefReg(in.dst, kScratchV);
+      if (in.imm == 0) {
+        as.fmov(V(d, size), size == 8 ? aj::Gp(aj::xzr) : aj::Gp(aj::wzr));
+      } else {
+        MovImm(kScratchX, in.imm, size == 8);
+        as.fmov(V(d, size), R(kScratchX, size));
+      }
+      return FinishDef(in.dst, d);
+    }
+    case kFCmp: {
+      uint32_t a = UseFp(in.a, kScratchV), b = UseFp(in.b, kScratchV2);
+      return void(as.fcmp(V(a, size), V(b, size)));
+    }
+    case kCvtIF: case kCvtU64F: {
+      uint32_t a = UseGp(in.a, kScratchX), d = DefReg(in.dst, kScratchV);
+      if (in.op == kCvtIF) as.scvtf(V(d, size), X(a));
+      else as.ucvtf(V(d, size), X(a));
+      return FinishDef(in.dst, d);
+    }
+    case kCvtFF: {
+      uint32_t a = UseFp(in.a, kScratchV), d = DefReg(in.dst, kScratchV);
+      as.fcvt(V(d, size), V(a, size == 8 ? 4 : 8));
+      return FinishDef(in.dst, d);
+    }
+    default: break;
+  }
+  uint32_t a = UseFp(in.a, kScratchV), d = DefReg(in.dst, kScratchV);
+  if (in.op == kFNeg) {
+    as.fneg(V(d, size), V(a, size));
+    return FinishDef(in.dst, d);
+  }
+  uint32_t b = UseFp(in.b, kScratchV2);
+  aj::Vec D = V(d, size), A = V(a, size), B = V(b, size);
+  switch (in.cond) {
+    case kFAdd: as.fadd(D, A, B); break;
+    case kFSub: as.fsub(D, A, B); break;
+    case kFMul: as.fmul(D, A, B); break;
+    default: as.fdiv(D, A, B); break;
+  }
+  FinishDef(in.dst, d);
+}
+
+// fptosi / fptoui with the interpreter's range check. fcvtzs/fcvtzu saturate and map NaN to 0,
+// so NaN is caught by an unordered compare and out-of-range values by what saturation leaves.
+void Emitter::Impl::EmitFloatToInt(const MInst& in) {
+  uint32_t size = in.size, bits = in.aux;
+  bool is_signed = in.cond == 1;
+  Label trap = Stub(uint32_t(in.imm));
+  uint32_t a = UseFp(in.a, kScratchV);
+  aj::Vec A = V(a, size);
+  aj::GpX r = aj::x16, t = aj::x17;
+  as.fcmp(A, A);
+  as.b(CondCode::kVS, trap);
+  if (bits < 64) {
+    // Convert at 64 bits (saturating far outside any narrower range), then check the range.
+    as.fcvtzs(r, A);
+    if (is_signed) {
+      if (bits == 32) as.sxtw(t, aj::w16);
+      else if (bits == 16) as.sxth(t, aj::w16);
+      else as.sxtb(t, aj::w16);
+      as.cmp(t, r);
+      as.b(CondCode::kNE, trap);
+    } else {
+      as.lsr(t, r, Imm(bits));
+      as.cbnz(t, trap);
+    }
+  } else if (is_signed) {
+    // INT64_MAX only comes from saturation; INT64_MIN is valid only for exactly -2^63.
+    Label done = as.newLabel();
+    as.fcvtzs(r, A);
+    as.adds(t, r, Imm(1));
+    as.b(CondCode::kVS, trap);
+    as.subs(t, r, Imm(1));
+    as.b(CondCode::kVC, done);
+    as.scvtf(V(kScratchV2, size), r);
+    as.fcmp(A, V(kScratchV2, size));
+    as.b(CondCode::kNE, trap);
+    as.bind(done);
+  } else {
+    // Valid when -1 < x < 2^64: at or below -1 (or NaN) traps; 2^64 - 1 only from saturation.
+    as.fmov(V(kScratchV2, size), -1.0);
+    as.fcmp(A, V(kScratchV2, size));
+    as.b(CondCode::kLE, trap);
+    as.fcvtzu(r, A);
+    as.cmn(r, Imm(1));
+    as.b(CondCode::kEQ, trap);
+  }
+  int32_t d = RegOf(in.dst);
+  if (d >= 0) as.mov(X(HwId(uint32_t(d))), r);
+  else as.str(r, SpillMem(in.dst));
+}
+
+void Emitter::Impl::EmitBranch(const MInst& in) {
+  if (in.op == kJmp) {
+    if (in.aux != next_block) as.b(blocks[in.aux]);
+    return;
+  }
+  Label yes = blocks[in.aux], no = blocks[uint32_t(in.imm)];
+  CondCode c = CC(Cond(in.cond));
+  if (in.aux == next_block) return void(as.b(negateCond(c), no));
+  as.b(c, yes);
+  if (uint32_t(in.imm) != next_block) as.b(no);
+}
+
+// Division traps: b == 0, and for signed division MIN / -1 (compared at the operands' width).
+void Emitter::Impl::EmitDivCheck(const MInst& in) {
+  uint32_t width = in.size;
+  uint32_t b = UseGp(in.b, kScratchX2);
+  if (width == 8) as.cbz(aj::x(b), Stub(in.aux));
+  else if (width == 4) as.cbz(aj::w(b), Stub(in.aux));
+  else as.tst(aj::w(b), Imm(width == 1 ? 0xFF : 0xFFFF)), as.b(CondCode::kEQ, Stub(in.aux));
+  if (!in.cond) return;
+  Label ok = as.newLabel();
+  if (width == 8) as.cmn(aj::x(b), Imm(1));
+  else if (width == 4) as.cmn(aj::w(b), Imm(1));
+  else width == 1 ? as.sxtb(aj::w17, aj::w(b)) : as.sxth(aj::w17, aj::w(b)), as.cmn(aj::w17, Imm(1));
+  as.b(CondCode::kNE, ok);
+  uint32_t a = UseGp(in.a, kScratchX);
+  if (width == 8) as.negs(aj::x16, aj::x(a));  // overflows exactly for the minimum
+  else if (width == 4) as.negs(aj::w16, aj::w(a));
+  else {
+    as.lsl(aj::w16, aj::w(a), Imm(32 - width * 8));  // the value in the top bits: MIN overflows
+    as.negs(aj::w16, aj::w16);
+  }
+  as.b(CondCode::kVS, Stub(uint32_t(in.imm)));
+  as.bind(ok);
+}
+
+void Emitter::Impl::EmitChecks(const MInst& in) {
+  switch (in.op) {
+    case kTrapIf: as.b(CC(Cond(in.cond)), Stub(in.aux)); return;
+    case kTrap: as.b(Stub(in.aux)); return;
+    case kPoll:
+      MovImm(kScratchX, int64_t(env.DeadlineFlagAddress()), true);
+      as.ldrb(aj::w17, aj::ptr(aj::x16));
+      as.cbnz(aj::w17, Stub(in.aux));
+      if (in.cond) {
+        as.ldr(aj::x17, aj::ptr(aj::x16, 8));
+        as.mov(aj::x9, aj::sp);
+        as.cmp(aj::x9, aj::x17);
+        as.b(CondCode::kLO, Stub(uint32_t(in.imm)));
+      }
+      return;
+    default: return EmitDivCheck(in);
+  }
+}
+
+void Emitter::Impl::EmitInst(const MInst& in) {
+  switch (in.op) {
+    case kMov: return EmitMove(in);
+    case kMovImm: case kLea: case kAlu: case kUnary: case kShiftImm: case kShiftReg: case kExt: case kCSelImm:
+      return EmitAlu(in);
+    case kCmp: case kTest: return EmitCompare(in);
+    case kSetCC: {
+      uint32_t d = DefReg(in.dst, kScratchX);
+      as.cset(aj::w(d), Imm(uint32_t(CC(Cond(in.cond)))));
+      return FinishDef(in.dst, d);
+    }
+    case kJcc: case kJmp: return EmitBranch(in);
+    case kLoad: case kStore: return EmitLoadStore(in);
+    case kDiv: {
+      uint32_t size = in.size;
+      uint32_t a = UseGp(in.a, kScratchX), b = UseGp(in.b, kScratchX2), d = DefReg(in.dst, kScratchX);
+      bool is_signed = in.cond & 1, rem = in.cond & kDivRemainder;
+      uint32_t q = rem ? kScratchX3 : d;
+      if (is_signed) as.sdiv(R(q, size), R(a, size), R(b, size));
+      else as.udiv(R(q, size), R(a, size), R(b, size));
+      if (rem) as.msub(R(d, size), R(q, size), R(b, size), R(a, size));
+      return FinishDef(in.dst, d);
+    }
+    case kDivCheck: case kTrapIf: case kTrap: case kPoll: return EmitChecks(in);
+    case kCall:
+      if (in.cond) {
+        MovImm(kScratchX, in.imm, true);
+        as.blr(aj::x16);
+      } else {
+        as.bl(FuncLabel(in.aux));
+      }
+      return;
+    case kCallInd: as.blr(X(UseGp(in.a, kScratchX))); return;
+    case kRet: return EmitEpilogue();
+    case kCopy: case kZero: return EmitCopyZero(in);
+    case kCvtFI: return EmitFloatToInt(in);
+    default: return EmitFloat(in);
+  }
+}
+
+void Emitter::Impl::Comment(const MInst& in, uint32_t& last) {
+  if (!listing || in.ir_inst == last || in.ir_inst == UINT32_MAX) return;
+  last = in.ir_inst;
+  as.comment(("ir #" + std::to_string(in.ir_inst)).c_str());
+}
+
+void Emitter::Impl::EmitStubs() {
+  for (size_t i = 0; i < stubs.size(); ++i) {  // Stub() may not add more here
+    as.bind(stubs[i].second);
+    MovImm(0, stubs[i].first, false);
+    MovImm(kScratchX, int64_t(env.HelperAddress(Helper::Trap)), true);
+    as.blr(aj::x16);
+    as.brk(Imm(0));
+  }
+}
+
+void Emitter::Impl::EmitFunction(ir::FuncId id) {
+  blocks.clear();
+  stubs.clear();
+  for (size_t b = 0; b < f->blocks.size(); ++b) blocks.push_back(as.newLabel());
+  as.align(AlignMode::kCode, 16);
+  if (listing) as.comment(("fn @" + module.functions[id].name).c_str());
+  as.bind(FuncLabel(id));
+  EmitPrologue();
+  uint32_t last = UINT32_MAX;
+  for (uint32_t b = 0; b < f->blocks.size(); ++b) {
+    as.bind(blocks[b]);
+    next_block = b + 1;
+    for (uint32_t i = f->blocks[b].begin; i < f->blocks[b].end; ++i) {
+      Comment(f->insts[i], last);
+      EmitInst(f->insts[i]);
+    }
+  }
+  EmitStubs();
+}
+
+// Collects asmjit's first encoding error (an operand combination it refused) as our error.
+class ErrorCollector : public ErrorHandler {
+ public:
+  void handleError(Error err, const char* message, BaseEmitter*) override {
+    if (first.empty()) first = std::string(DebugUtils::errorAsString(err)) + ": " + message;
+  }
+  std::string first;
+};
+
+Emitter::Emitter(const ir::Module& m, CodegenEnv& env, std::string* listing)
+    : impl_(std::make_unique<Impl>(m, env, listing)) {}
+Emitter::~Emitter() = default;
+
+bool Emitter::AddFunction(ir::FuncId id, const MFunction& f, const Allocation& alloc, std::string& error) {
+  ErrorCollector errors;
+  impl_->code.setErrorHandler(&errors);
+  impl_->f = &f;
+  impl_->alloc = &alloc;
+  impl_->order.push_back(impl_->FuncLabel(id));
+  impl_->EmitFunction(id);
+  impl_->code.resetErrorHandler();
+  if (!errors.first.empty()) error = "a64 encoding of `" + impl_->module.functions[id].name + "`: " + errors.first;
+  return error.empty();
+}
+
+bool Emitter::Assemble(uint64_t base, std::vector<uint8_t>& bytes, std::string& error) {
+  CodeHolder& code = impl_->code;
+  if (Error e = code.flatten(); e != kErrorOk) return error = DebugUtils::errorAsString(e), false;
+  if (Error e = code.resolveUnresolvedLinks(); e != kErrorOk) return error = DebugUtils::errorAsString(e), false;
+  if (Error e = code.relocateToBase(base); e != kErrorOk) return error = DebugUtils::errorAsString(e), false;
+  bytes.assign(code.codeSize(), 0);
+  code.copyFlattenedData(bytes.data(), bytes.size(), CopySectionFlags::kPadTargetBuffer);
+  if (impl_->listing) *impl_->listing += impl_->logger.data();
+  return true;
+}
+
+bool Emitter::Place(platform::ExecMemory& memory, PlacedCode& out, std::string& error) {
+  CodeHolder& code = impl_->code;
+  if (Error e = code.flatten(); e != kErrorOk) return error = DebugUtils::errorAsString(e), false;
+  if (Error e = code.resolveUnresolvedLinks(); e != kErrorOk) return error = DebugUtils::errorAsString(e), false;
+  size_t estimate = code.codeSize();
+  uint8_t* p = memory.AllocateWritable(estimate, &error);
+  if (!p) return false;
+  if (Error e = code.relocateToBase(uint64_t(uintptr_t(p))); e != kErrorOk)
+    return error = std::string("relocation failed: ") + DebugUtils::errorAsString(e), false;
+  size_t size = code.codeSize();
+  code.copyFlattenedData(p, estimate, CopySectionFlags::kPadTargetBuffer);
+  if (!memory.MakeExecutable(p, estimate, &error)) return false;
+  out.base = p;
+  out.size = size;
+  for (const Label& l : impl_->order) out.offsets.push_back(uint32_t(code.labelOffsetFromBase(l)));
+  if (impl_->listing) *impl_->listing += impl_->logger.data();
+  return true;
+}
+
+InvokeFn BuildInvokeThunk(platform::ExecMemory& memory, std::string& error) {
+  CodeHolder code;
+  code.init(Environment(Arch::kAArch64));
+  aj::Assembler as(&code);
+  // invoke(fn = x0, gp = x1, fp = x2, result = x3); x19 keeps `result` across the call.
+  as.stp(aj::x29, aj::x30, aj::ptr_pre(aj::sp, -32));
+  as.mov(aj::x29, aj::sp);
+  as.str(aj::x19, aj::ptr(aj::sp, 16));
+  as.mov(aj::x9, aj::x0);
+  as.mov(aj::x19, aj::x3);
+  as.mov(aj::x10, aj::x1);
+  for (uint32_t i = 0; i < 8; ++i) as.ldr(aj::d(i), aj::ptr(aj::x2, int32_t(i * 8)));
+  for (uint32_t i = 0; i < 6; ++i) as.ldr(aj::x(i), aj::ptr(aj::x10, int32_t(i * 8)));
+  as.blr(aj::x9);
+  as.str(aj::x0, aj::ptr(aj::x19));
+  as.str(aj::d0, aj::ptr(aj::x19, 8));
+  as.ldr(aj::x19, aj::ptr(aj::sp, 16));
+  as.ldp(aj::x29, aj::x30, aj::ptr_post(aj::sp, 32));
+  as.ret(aj::x30);
+  size_t size = code.codeSize();
+  uint8_t* p = memory.AllocateWritable(size, &error);
+  if (!p) return nullptr;
+  code.relocateToBase(uint64_t(uintptr_t(p)));
+  code.copyFlattenedData(p, size, CopySectionFlags::kPadTargetBuffer);
+  if (!memory.MakeExecutable(p, size, &error)) return nullptr;
+  return reinterpret_cast<InvokeFn>(p);
+}
+
+}  // namespace thrustc::ctjit::a64
