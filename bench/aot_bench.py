@@ -15,10 +15,10 @@ import argparse
 import math
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 WORKLOADS = os.path.join(HERE, "workloads")
@@ -54,16 +54,24 @@ def runtime_variant(src):
     return "\n".join(lines), size
 
 
-def best_time(cmd, runs):
-    best, out = math.inf, None
+def cpu_time(cmd):
+    """User+system CPU seconds of one run (less disturbed by other load on a shared machine than wall time)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    p = run(cmd)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if p.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({p.returncode}):\n{p.stderr}")
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), p.stdout
+
+
+def best_times(cmds, runs):
+    """Best CPU time of each command, the commands interleaved run by run so drift hits both."""
+    best, outs = [math.inf] * len(cmds), [None] * len(cmds)
     for _ in range(runs):
-        start = time.perf_counter()
-        p = run(cmd)
-        elapsed = time.perf_counter() - start
-        if p.returncode != 0:
-            raise SystemExit(f"{' '.join(cmd)} failed ({p.returncode}):\n{p.stderr}")
-        best, out = min(best, elapsed), p.stdout
-    return best, out
+        for k, cmd in enumerate(cmds):
+            t, outs[k] = cpu_time(cmd)
+            best[k] = min(best[k], t)
+    return best, outs
 
 
 def size_of(src, name):
@@ -73,7 +81,7 @@ def size_of(src, name):
 
 def code_quality(opts, tmp):
     ratios = []
-    print(f"run time, best of {opts.runs}, sizes x{opts.scale} (thrustc -O2 vs clang-19 -O2 on the C twin):")
+    print(f"run time (CPU), best of {opts.runs} interleaved, sizes x{opts.scale} (thrustc -O2 vs clang-19 -O2 on the C twin):")
     print(f"  {'workload':<14}{'thrust':>10}{'C':>10}{'ratio':>8}  output")
     for name in sorted(f[:-7] for f in os.listdir(WORKLOADS) if f.startswith("w_") and f.endswith(".thrust")):
         src = open(os.path.join(WORKLOADS, name + ".thrust")).read()
@@ -89,8 +97,7 @@ def code_quality(opts, tmp):
             p = run(cmd)
             if p.returncode != 0:
                 raise SystemExit(f"{' '.join(cmd)} failed:\n{p.stderr}")
-        t_thrust, out_t = best_time([exe_t, arg], opts.runs)
-        t_c, out_c = best_time([exe_c, arg], opts.runs)
+        (t_thrust, t_c), (out_t, out_c) = best_times([[exe_t, arg], [exe_c, arg]], opts.runs)
         same = "same" if out_t == out_c else f"DIFFERS: {out_t.strip()!r} vs {out_c.strip()!r}"
         ratios.append(t_thrust / t_c)
         print(f"  {name:<14}{t_thrust * 1000:>8.1f}ms{t_c * 1000:>8.1f}ms{t_thrust / t_c:>7.2f}x  {same}")
