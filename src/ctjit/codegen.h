@@ -33,7 +33,8 @@ class CodegenEnv {
   virtual uint64_t FunctionAddress(ir::FuncId f) = 0;
   virtual uint32_t AddTrapSite(const TrapSite& site) = 0;
   virtual uint64_t HelperAddress(Helper h) = 0;
-  // The time-out flag byte; the 8 bytes at +8 hold the lowest stack address code may use.
+  // The time-out flag byte; the 8 bytes at +8 hold the lowest stack address code may use; code
+  // stores its FuncId in the 4 bytes at +16 before each call that may leave generated code.
   virtual uint64_t DeadlineFlagAddress() = 0;
 };
 

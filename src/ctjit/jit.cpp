@@ -4,6 +4,7 @@
 // natively under the crash guard with a deadline armed. Failures come back as EvalFailures.
 #include "ctjit/jit.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -12,7 +13,7 @@
 #include "ctjit/runtime.h"
 #include "ctjit/x64/emit_x64.h"
 #include "ctjit/x64/isel_x64.h"
-#include "ir/printer.h"
+#include "ir/call_values.h"
 #include "platform/crash_guard.h"
 #include "platform/time_guard.h"
 
@@ -49,10 +50,13 @@ void* AllocateGlobal(size_t size, size_t align) {
 void JitStats::Print(FILE* out) const {
   std::fprintf(out,
                "ctjit: %llu functions, %llu IR instructions, %llu bytes of code, %llu runs\n"
-               "ctjit: lower %.3f ms, isel %.3f ms, regalloc %.3f ms, encode %.3f ms, map %.3f ms, run %.3f ms\n",
+               "ctjit: isel %.3f ms, regalloc %.3f ms, encode %.3f ms, map %.3f ms, run %.3f ms\n",
                (unsigned long long)functions, (unsigned long long)ir_instructions, (unsigned long long)code_bytes,
-               (unsigned long long)runs, lower_seconds * 1e3, isel_seconds * 1e3, regalloc_seconds * 1e3,
-               encode_seconds * 1e3, map_seconds * 1e3, run_seconds * 1e3);
+               (unsigned long long)runs, isel_seconds * 1e3, regalloc_seconds * 1e3, encode_seconds * 1e3,
+               map_seconds * 1e3, run_seconds * 1e3);
+  double compile = isel_seconds + regalloc_seconds + encode_seconds + map_seconds;
+  if (compile > 0)
+    std::fprintf(out, "ctjit: compile speed %.2f M IR instructions/s\n", double(ir_instructions) / compile / 1e6);
 }
 
 struct Jit::State : CodegenEnv {
@@ -71,7 +75,15 @@ struct Jit::State : CodegenEnv {
     volatile uint8_t deadline = 0;
     uint8_t pad[7] = {};
     uint64_t stack_limit = 0;
+    uint32_t calling_out = kNobody;  // the function that last called out of generated code
   } flags;
+  static constexpr uint32_t kNobody = UINT32_MAX;
+  // Where each compiled function's code (stubs included) lies, sorted, to name crashes.
+  struct CodeRange {
+    uintptr_t begin, end;
+    ir::FuncId function;
+  };
+  std::vector<CodeRange> ranges;
   std::optional<EvalFailure> failure;
 
   State(platform::Symbols& s, JitOptions o) : symbols(s), options(o), memory(o.memory) {
@@ -113,13 +125,37 @@ struct Jit::State : CodegenEnv {
   bool ApplyRelocations(const std::vector<ir::GlobalId>& fresh);
   bool Prepare(const ir::Module& m, ir::FuncId root);
   std::optional<EvalFailure> Invoke(ir::FuncId f, const uint64_t* gp, const uint64_t* fp, uint64_t* result);
+  void NoteRanges(const std::vector<ir::FuncId>& batch, const PlacedCode& placed);
+  ir::FuncId CrashedIn(ir::FuncId entry) const;
 };
+
+void Jit::State::NoteRanges(const std::vector<ir::FuncId>& batch, const PlacedCode& placed) {
+  auto base = uintptr_t(placed.base);
+  for (size_t i = 0; i < batch.size(); ++i) {
+    uintptr_t end = base + (i + 1 < batch.size() ? placed.offsets[i + 1] : placed.size);
+    CodeRange r{base + placed.offsets[i], end, batch[i]};
+    auto at = std::upper_bound(ranges.begin(), ranges.end(), r.begin,
+                               [](uintptr_t pc, const CodeRange& x) { return pc < x.begin; });
+    ranges.insert(at, r);
+  }
+}
+
+// The function a crash happened in: the compiled function whose code holds the faulting pc, or
+// for a fault outside generated code (inside a C function, abort) the one that last called out.
+ir::FuncId Jit::State::CrashedIn(ir::FuncId entry) const {
+  uintptr_t pc = platform::LastFault().pc;
+  auto at = std::upper_bound(ranges.begin(), ranges.end(), pc,
+                             [](uintptr_t p, const CodeRange& x) { return p < x.begin; });
+  if (at != ranges.begin() && pc < std::prev(at)->end) return std::prev(at)->function;
+  return flags.calling_out < module->functions.size() ? flags.calling_out : entry;
+}
 
 void Jit::State::Adopt(const ir::Module& m) {
   if (module && module != &m) {
     // Another module: ids mean other things now. Old code and globals stay mapped (C may hold them).
     func_addr.clear();
     globals.clear();
+    ranges.clear();
   }
   module = &m;
   func_addr.resize(m.functions.size(), 0);
@@ -255,10 +291,10 @@ bool Jit::State::CompileBatch(const std::vector<ir::FuncId>& batch) {
   stats.map_seconds += Since(t3);
   stats.code_bytes += placed.size;
   for (size_t i = 0; i < batch.size(); ++i) func_addr[batch[i]] = uint64_t(uintptr_t(placed.base + placed.offsets[i]));
-  if (options.print_asm) {
-    for (ir::FuncId f : batch) std::fprintf(options.print_asm, "%s", ir::PrintFunction(*module, f).c_str());
-    std::fprintf(options.print_asm, "; code at %p, %zu bytes\n%s", (void*)placed.base, placed.size, listing.c_str());
-  }
+  NoteRanges(batch, placed);
+  if (options.print_asm)
+    std::fprintf(options.print_asm, "; code at %p, %zu bytes (offsets from there; IR before the code it became)\n%s",
+                 (void*)placed.base, placed.size, listing.c_str());
   return true;
 }
 
@@ -316,6 +352,7 @@ std::optional<EvalFailure> Jit::State::Invoke(ir::FuncId f, const uint64_t* gp, 
   ctx.memory_limit = options.ct_memory_limit_bytes;
   RuntimeContext* outer = SetRuntimeContext(&ctx);
   flags.deadline = 0;
+  flags.calling_out = kNobody;
   // Native recursion gets this much of the thread's stack before a clean "stack overflow".
   char here;
   flags.stack_limit = uint64_t(uintptr_t(&here)) - kStackBudget;
@@ -335,7 +372,8 @@ std::optional<EvalFailure> Jit::State::Invoke(ir::FuncId f, const uint64_t* gp, 
                  seconds * 1e6);
   SetRuntimeContext(outer);
   if (code > 0)
-    return MakeFailure(EvalFailure::Kind::Crash, std::string(platform::DescribeSignal(code)), module->functions[f].name);
+    return MakeFailure(EvalFailure::Kind::Crash, std::string(platform::DescribeSignal(code)),
+                       module->functions[CrashedIn(f)].name);
   if (code == platform::kGuardEscaped)
     return ctx.failure ? *ctx.failure : MakeFailure(EvalFailure::Kind::Internal, "evaluation failed");
   return std::nullopt;
@@ -387,39 +425,17 @@ std::optional<EvalFailure> Jit::RunMain(const ir::Module& module, ir::FuncId ent
                                         int& exit_code) {
   if (entry >= module.functions.size()) return MakeFailure(EvalFailure::Kind::Internal, "no entry function");
   const ir::Signature& sig = module.functions[entry].sig;
-  std::vector<std::vector<char>> storage;
-  std::vector<char*> argv;
-  for (const std::string& a : args) {
-    storage.emplace_back(a.begin(), a.end());
-    storage.back().push_back('\0');
-  }
-  for (auto& a : storage) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  std::vector<uint64_t> call_args;
-  if (sig.params.size() == 2) call_args = {uint64_t(args.size()), uint64_t(uintptr_t(argv.data()))};
-  else if (!sig.params.empty()) return MakeFailure(EvalFailure::Kind::Internal, "`main` must take () or (i32, ptr)");
+  ir::EntryArgs entry_args;
+  if (auto bad = ir::BuildEntryArgs(sig, args, entry_args)) return MakeFailure(EvalFailure::Kind::Internal, *bad);
   uint64_t result = 0;
-  auto failure = Call(module, entry, call_args, result);
+  auto failure = Call(module, entry, entry_args.values, result);
   exit_code = sig.ret.scalar == ir::Type::Void ? 0 : int(int32_t(result));
   return failure;
 }
 
-namespace {
-struct CStringRead {
-  uint64_t address;
-  std::string* out;
-};
-void ReadCStringGuarded(void* ctx) {
-  auto* read = static_cast<CStringRead*>(ctx);
-  read->out->assign(reinterpret_cast<const char*>(uintptr_t(read->address)));
-}
-}  // namespace
-
 std::optional<std::string> Jit::ReadCString(uint64_t address) {
-  if (address == 0) return std::nullopt;
   std::string text;
-  CStringRead read{address, &text};
-  if (platform::RunGuarded(ReadCStringGuarded, &read) != platform::kGuardOk) return std::nullopt;
+  if (!platform::ReadCStringGuarded(uintptr_t(address), text)) return std::nullopt;
   return text;
 }
 

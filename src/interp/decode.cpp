@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "interp/decoded.h"
+#include "ir/call_values.h"
 
 namespace thrustc::interp {
 
@@ -14,17 +15,7 @@ using ir::Inst;
 using ir::Op;
 using ir::Type;
 
-uint64_t FloatBits(Type t, double v) {
-  if (t == Type::F32) {
-    float f = float(v);
-    uint32_t bits;
-    std::memcpy(&bits, &f, 4);
-    return bits;
-  }
-  uint64_t bits;
-  std::memcpy(&bits, &v, 8);
-  return bits;
-}
+using ir::FloatBits;
 
 uint8_t ShiftFor(Type t) { return ir::IsInt(t) ? uint8_t(64 - TypeBits(t)) : 0; }
 

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "interp/state.h"
+#include "ir/call_values.h"
 #include "platform/crash_guard.h"
 
 namespace thrustc::interp {
@@ -253,42 +254,19 @@ std::optional<EvalFailure> Interpreter::RunMain(const ir::Module& module, ir::Fu
   if (entry >= module.functions.size())
     return MakeFailure(EvalFailure::Kind::Internal, "no entry function");
   const ir::Signature& sig = module.functions[entry].sig;
-  // A real, writable argv: C code may modify the strings (as strtok does).
-  std::vector<std::vector<char>> storage;
-  std::vector<char*> argv;
-  for (const std::string& a : args) {
-    storage.emplace_back(a.begin(), a.end());
-    storage.back().push_back('\0');
-  }
-  for (auto& a : storage) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  std::vector<uint64_t> call_args;
-  if (sig.params.size() == 2) call_args = {uint64_t(int64_t(int32_t(args.size()))), uint64_t(argv.data())};
-  else if (!sig.params.empty())
-    return MakeFailure(EvalFailure::Kind::Internal, "`main` must take () or (i32, ptr)");
+  ir::EntryArgs entry_args;
+  if (auto bad = ir::BuildEntryArgs(sig, args, entry_args)) return MakeFailure(EvalFailure::Kind::Internal, *bad);
   uint64_t result = 0;
-  auto failure = Call(module, entry, call_args, result);
+  auto failure = Call(module, entry, entry_args.values, result);
   exit_code = sig.ret.scalar == ir::Type::Void ? 0 : int(int32_t(result));
   return failure;
 }
 
-namespace {
-struct CStringRead {
-  uint64_t address;
-  std::string* out;
-};
-void ReadCStringGuarded(void* ctx) {
-  auto* read = static_cast<CStringRead*>(ctx);
-  read->out->assign(reinterpret_cast<const char*>(read->address));
-}
-}  // namespace
-
 std::optional<std::string> Interpreter::ReadCString(uint64_t address) {
   if (address == 0) return std::nullopt;
   std::string text;
-  CStringRead read{address, &text};
   // A bad pointer produced by compile-time code is the program's fault, not thrustc's.
-  if (platform::RunGuarded(ReadCStringGuarded, &read) != platform::kGuardOk) return std::nullopt;
+  if (!platform::ReadCStringGuarded(uintptr_t(address), text)) return std::nullopt;
   return text;
 }
 

@@ -1,24 +1,32 @@
-// Crash guard (see crash_guard.h): fault handlers on an alternate signal stack that siglongjmp
-// back to the innermost active guard of the faulting thread. POSIX only; on Windows guarded
-// code runs unguarded until the structured-exception version exists.
+// Crash guard (see crash_guard.h): fault handlers on an alternate signal stack that record the
+// faulting context and siglongjmp back to the innermost active guard of the faulting thread.
+// The outermost guard of a thread (re)installs the handlers, since other code (a test harness,
+// a crash reporter) may have replaced them meanwhile, and leaves them there: a fault outside every
+// guard goes to the action that was there before ours. POSIX only; on Windows guarded code runs unguarded until the
+// structured-exception version exists.
 #include "platform/crash_guard.h"
 
 #include <csetjmp>
 #include <csignal>
 #include <cstdlib>
 
+#ifndef _WIN32
+#include <ucontext.h>
+#endif
+
 namespace thrustc::platform {
 
 #ifdef _WIN32
 
-// TODO: Windows: use __try/__except (vectored exception handler) around fn. Until then a
-// fault in compile-time code ends thrustc as it would without a guard.
+// TODO: Windows: use __try/__except (vectored exception handler) around fn and read the pc from
+// the CONTEXT record. Until then a fault in compile-time code ends thrustc as it would unguarded.
 int RunGuarded(void (*fn)(void*), void* ctx) {
   fn(ctx);
   return kGuardOk;
 }
 void EscapeGuard() { std::abort(); }
 bool InGuard() { return false; }
+FaultContext LastFault() { return {}; }
 
 #else
 
@@ -30,70 +38,117 @@ constexpr int kGuardedCount = sizeof(kGuardedSignals) / sizeof(kGuardedSignals[0
 constexpr size_t kAltStackSize = 256 * 1024;
 
 struct GuardFrame {
+  // No signal mask is saved: handlers run with SA_NODEFER, so jumping out of one leaves the
+  // mask as it was, and sigsetjmp(.., 0) needs no system call.
   sigjmp_buf jump;
   GuardFrame* outer;
 };
 
-struct SavedState {
-  struct sigaction actions[kGuardedCount];
-  stack_t alt_stack;
-  bool had_alt_stack;
+// This thread's alternate signal stack (ours, freed when the thread ends) or the one it had.
+struct AltStack {
+  void* memory = nullptr;
+  bool ready = false;
+  ~AltStack() {
+    if (!memory) return;
+    stack_t off{};
+    off.ss_flags = SS_DISABLE;
+    sigaltstack(&off, nullptr);
+    std::free(memory);
+  }
 };
 
 thread_local GuardFrame* tl_innermost = nullptr;
-thread_local void* tl_alt_stack_memory = nullptr;
-thread_local SavedState tl_saved;
+thread_local AltStack tl_alt_stack;
+thread_local FaultContext tl_last_fault;
+struct sigaction g_previous[kGuardedCount];
 
-void HandleFault(int signal, siginfo_t*, void*) {
-  if (GuardFrame* frame = tl_innermost) siglongjmp(frame->jump, signal);
-  // A fault outside any guard (another thread, or after the guard ended): restore the default
-  // action; returning re-executes the faulting instruction (or abort re-raises) and the process
-  // ends the usual way.
-  struct sigaction dfl {};
-  dfl.sa_handler = SIG_DFL;
-  sigemptyset(&dfl.sa_mask);
-  sigaction(signal, &dfl, nullptr);
+FaultContext ContextOf(void* uc_raw) {
+  FaultContext out;
+  if (!uc_raw) return out;
+  [[maybe_unused]] auto* uc = static_cast<ucontext_t*>(uc_raw);
+#if defined(__linux__) && defined(__x86_64__)
+  out.pc = uintptr_t(uc->uc_mcontext.gregs[REG_RIP]);
+  out.sp = uintptr_t(uc->uc_mcontext.gregs[REG_RSP]);
+  out.fp = uintptr_t(uc->uc_mcontext.gregs[REG_RBP]);
+#elif defined(__linux__) && defined(__aarch64__)
+  out.pc = uintptr_t(uc->uc_mcontext.pc);
+  out.sp = uintptr_t(uc->uc_mcontext.sp);
+  out.fp = uintptr_t(uc->uc_mcontext.regs[29]);
+#elif defined(__APPLE__) && defined(__x86_64__)
+  out.pc = uintptr_t(uc->uc_mcontext->__ss.__rip);
+  out.sp = uintptr_t(uc->uc_mcontext->__ss.__rsp);
+  out.fp = uintptr_t(uc->uc_mcontext->__ss.__rbp);
+#elif defined(__APPLE__) && defined(__aarch64__)
+  out.pc = uintptr_t(arm_thread_state64_get_pc(uc->uc_mcontext->__ss));
+  out.sp = uintptr_t(arm_thread_state64_get_sp(uc->uc_mcontext->__ss));
+  out.fp = uintptr_t(arm_thread_state64_get_fp(uc->uc_mcontext->__ss));
+#elif defined(__FreeBSD__) && defined(__x86_64__)
+  out.pc = uintptr_t(uc->uc_mcontext.mc_rip);
+  out.sp = uintptr_t(uc->uc_mcontext.mc_rsp);
+  out.fp = uintptr_t(uc->uc_mcontext.mc_rbp);
+#endif
+  return out;
 }
 
+void HandleFault(int signal, siginfo_t*, void* uc) {
+  if (GuardFrame* frame = tl_innermost) {
+    tl_last_fault = ContextOf(uc);
+    siglongjmp(frame->jump, signal);
+  }
+  // A fault outside every guard (another thread, or thrustc itself): give the signal back to
+  // the action from before; returning re-executes the faulting instruction (or abort re-raises)
+  // and the process ends the usual way.
+  for (int i = 0; i < kGuardedCount; ++i)
+    if (kGuardedSignals[i] == signal) sigaction(signal, &g_previous[i], nullptr);
+}
+
+// One system call per signal; restoring them after the guard (as many again) is not needed.
 void InstallHandlers() {
-  if (!tl_alt_stack_memory) tl_alt_stack_memory = std::malloc(kAltStackSize);
-  stack_t ss{};
-  ss.ss_sp = tl_alt_stack_memory;
-  ss.ss_size = kAltStackSize;
-  ss.ss_flags = 0;
-  tl_saved.had_alt_stack = sigaltstack(&ss, &tl_saved.alt_stack) == 0;
   struct sigaction act {};
   act.sa_sigaction = HandleFault;
-  act.sa_flags = SA_SIGINFO | SA_ONSTACK;
+  act.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
   sigemptyset(&act.sa_mask);
-  for (int i = 0; i < kGuardedCount; ++i) sigaction(kGuardedSignals[i], &act, &tl_saved.actions[i]);
+  for (int i = 0; i < kGuardedCount; ++i) {
+    struct sigaction old {};
+    sigaction(kGuardedSignals[i], &act, &old);
+    if ((old.sa_flags & SA_SIGINFO) == 0 || old.sa_sigaction != HandleFault) g_previous[i] = old;
+  }
 }
 
-void RestoreHandlers() {
-  for (int i = 0; i < kGuardedCount; ++i) sigaction(kGuardedSignals[i], &tl_saved.actions[i], nullptr);
-  if (tl_saved.had_alt_stack) sigaltstack(&tl_saved.alt_stack, nullptr);
+// Once per thread: an alternate stack, so a stack overflow in guarded code can still be handled.
+void PrepareThread() {
+  tl_alt_stack.ready = true;
+  stack_t current{};
+  if (sigaltstack(nullptr, &current) == 0 && !(current.ss_flags & SS_DISABLE) && current.ss_size >= kAltStackSize)
+    return;  // the thread has a big enough one already (e.g. from a sanitizer runtime)
+  tl_alt_stack.memory = std::malloc(kAltStackSize);
+  if (!tl_alt_stack.memory) return;
+  stack_t ss{};
+  ss.ss_sp = tl_alt_stack.memory;
+  ss.ss_size = kAltStackSize;
+  ss.ss_flags = 0;
+  sigaltstack(&ss, nullptr);
 }
 
 }  // namespace
 
 int RunGuarded(void (*fn)(void*), void* ctx) {
+  if (!tl_alt_stack.ready) PrepareThread();
   GuardFrame frame;
   frame.outer = tl_innermost;
-  const bool outermost = frame.outer == nullptr;
-  if (outermost) InstallHandlers();
+  if (!frame.outer) InstallHandlers();
   tl_innermost = &frame;
-  // savemask = 1: the signal being handled is blocked inside the handler; jumping back restores
-  // the mask saved here, so the next fault is delivered again.
-  int code = sigsetjmp(frame.jump, 1);
+  int code = sigsetjmp(frame.jump, 0);
   if (code == 0) fn(ctx);
   tl_innermost = frame.outer;
-  if (outermost) RestoreHandlers();
   return code;
 }
 
 void EscapeGuard() { siglongjmp(tl_innermost->jump, kGuardEscaped); }
 
 bool InGuard() { return tl_innermost != nullptr; }
+
+FaultContext LastFault() { return tl_last_fault; }
 
 #endif
 
@@ -108,6 +163,23 @@ std::string_view DescribeSignal(int signal) {
     case SIGABRT: return "abort";
     default: return "fatal signal";
   }
+}
+
+namespace {
+struct CStringRead {
+  uintptr_t address;
+  std::string* out;
+};
+void ReadCString(void* ctx) {
+  auto* read = static_cast<CStringRead*>(ctx);
+  read->out->assign(reinterpret_cast<const char*>(read->address));
+}
+}  // namespace
+
+bool ReadCStringGuarded(uintptr_t address, std::string& out) {
+  if (address == 0) return false;
+  CStringRead read{address, &out};
+  return RunGuarded(ReadCString, &read) == kGuardOk;
 }
 
 }  // namespace thrustc::platform

@@ -16,6 +16,7 @@
 
 #include "ctjit/jit.h"
 #include "interp/interpreter.h"
+#include "ir/call_values.h"
 #include "ir/ir.h"
 #include "ir/ir_parser.h"
 #include "ir/verifier.h"
@@ -127,17 +128,7 @@ std::string ParseRunLine(const std::string& text, RunLine& out) {
   return "expected `== value` or `traps <message>` after the call";
 }
 
-uint64_t FloatBits(ir::Type t, double v) {
-  if (t == ir::Type::F32) {
-    float f = float(v);
-    uint32_t bits;
-    std::memcpy(&bits, &f, 4);
-    return bits;
-  }
-  uint64_t bits;
-  std::memcpy(&bits, &v, 8);
-  return bits;
-}
+using ir::FloatBits;
 
 double BitsToFloat(ir::Type t, uint64_t v) {
   if (t == ir::Type::F32) {
