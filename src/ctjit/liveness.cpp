@@ -156,11 +156,16 @@ void ComputeLiveness(const MFunction& f, uint32_t phys_count, uint16_t move_op, 
       }
     }
   }
-  out.intervals.clear();
+  // Sorted by start with a counting sort over the positions: linear, where a comparison sort
+  // was the largest cost of big functions.
+  size_t positions = 2 * f.insts.size() + 2;
+  std::vector<uint32_t> first(positions + 1, 0);
   for (VReg v = 0; v < nv; ++v)
-    if (start[v] != UINT32_MAX) out.intervals.push_back({v, start[v], end[v], hint[v]});
-  std::sort(out.intervals.begin(), out.intervals.end(),
-            [](const Interval& x, const Interval& y) { return x.start < y.start; });
+    if (start[v] != UINT32_MAX) ++first[start[v] + 1];
+  for (size_t p = 1; p <= positions; ++p) first[p] += first[p - 1];
+  out.intervals.resize(first[positions]);
+  for (VReg v = 0; v < nv; ++v)
+    if (start[v] != UINT32_MAX) out.intervals[first[start[v]]++] = {v, start[v], end[v], hint[v]};
   ComputeFixedRanges(f, phys_count, out);
 }
 

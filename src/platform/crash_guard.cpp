@@ -102,8 +102,13 @@ void HandleFault(int signal, siginfo_t*, void* uc) {
     if (kGuardedSignals[i] == signal) sigaction(signal, &g_previous[i], nullptr);
 }
 
-// One system call per signal; restoring them after the guard (as many again) is not needed.
+bool IsOurs(const struct sigaction& a) { return (a.sa_flags & SA_SIGINFO) && a.sa_sigaction == HandleFault; }
+
+// One system call when ours are still in place (whoever replaces one replaces SIGSEGV's too),
+// one per signal otherwise; restoring them after the guard is not needed.
 void InstallHandlers() {
+  struct sigaction current {};
+  if (sigaction(SIGSEGV, nullptr, &current) == 0 && IsOurs(current)) return;
   struct sigaction act {};
   act.sa_sigaction = HandleFault;
   act.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
@@ -111,7 +116,7 @@ void InstallHandlers() {
   for (int i = 0; i < kGuardedCount; ++i) {
     struct sigaction old {};
     sigaction(kGuardedSignals[i], &act, &old);
-    if ((old.sa_flags & SA_SIGINFO) == 0 || old.sa_sigaction != HandleFault) g_previous[i] = old;
+    if (!IsOurs(old)) g_previous[i] = old;
   }
 }
 

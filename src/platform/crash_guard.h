@@ -17,8 +17,9 @@ constexpr int kGuardEscaped = -1;
 // Calls fn(ctx). Returns kGuardOk, kGuardEscaped, or the number of the signal that ended it.
 // Guards nest; the innermost one of the calling thread receives faults and escapes. Code
 // escaped from loses its frames without unwinding: keep them free of destructors that matter.
-// The outermost guard installs the signal handlers (one system call per signal) and leaves them;
-// the alternate signal stack is set up once per thread; entering a guard saves no signal mask.
+// The outermost guard checks that the signal handlers are ours (one system call; all of them are
+// installed again if someone replaced them) and leaves them installed; the alternate signal stack
+// is set up once per thread; entering a guard saves no signal mask.
 int RunGuarded(void (*fn)(void*), void* ctx);
 
 // Jumps back to the innermost RunGuarded of this thread, which returns kGuardEscaped.
