@@ -3,6 +3,8 @@
 // leaves), and closures that give each Thrust function a real native entry point.
 #include <ffi.h>
 
+#include <algorithm>
+
 #include <cstdio>
 #include <cstring>
 
@@ -51,21 +53,68 @@ ffi_type* ScalarFfiType(Type t) {
   return &ffi_type_void;
 }
 
+ffi_type* ScalarOfSize(uint32_t size) {
+  switch (size) {
+    case 1: return &ffi_type_uint8;
+    case 2: return &ffi_type_uint16;
+    case 4: return &ffi_type_uint32;
+    default: return &ffi_type_uint64;
+  }
+}
+
+uint32_t RoundUp(uint32_t v, uint32_t a) { return (v + a - 1) / a * a; }
+
+// Elements whose libffi layout is exactly the aggregate's C layout: every leaf at its own offset,
+// explicit byte padding where nested structs left gaps, and tail padding. Used only for aggregates
+// passed in memory (over 16 bytes), where layout is all that matters: in a register-sized
+// aggregate, padding elements would change how its eightbytes are classified.
+bool BuildMemoryElements(const ir::AggType& agg, std::vector<ffi_type*>& out) {
+  if (agg.leaves.empty()) {  // large aggregates are not flattened: fill them with aligned words
+    uint32_t word = agg.align >= 8 ? 8 : agg.align;
+    if (agg.size % word != 0) return false;
+    out.assign(agg.size / word, ScalarOfSize(word));
+    return true;
+  }
+  uint32_t at = 0, max_align = 1;
+  for (const ir::AggType::Leaf& leaf : agg.leaves) {
+    uint32_t size = ir::TypeSize(leaf.type);
+    if (leaf.offset % size != 0 || leaf.offset < at) return false;  // packed
+    while (RoundUp(at, size) < leaf.offset) {
+      out.push_back(&ffi_type_uint8);
+      ++at;
+    }
+    out.push_back(ScalarFfiType(leaf.type));
+    at = leaf.offset + size;
+    max_align = std::max(max_align, size);
+  }
+  if (agg.align != max_align) return false;  // over-aligned
+  while (RoundUp(at, max_align) < agg.size) {
+    out.push_back(&ffi_type_uint8);
+    ++at;
+  }
+  return RoundUp(at, max_align) == agg.size;
+}
+
 // The libffi type of `t`; nullptr with `error` for aggregates libffi cannot describe.
 ffi_type* FfiTypeOf(State& s, const ir::AbiType& t, std::string& error) {
   if (!t.IsAgg()) return ScalarFfiType(t.scalar);
   const ir::AggType& agg = s.module->aggs[t.agg];
-  if (agg.leaves.empty()) {
-    error = "not supported yet: passing the empty aggregate `" + agg.name + "` to or from C";
-    return nullptr;
-  }
   FfiAggType*& cached = s.ffi_aggs[t.agg];
   if (!cached) {
     cached = new FfiAggType;
-    for (const ir::AggType::Leaf& leaf : agg.leaves) cached->elements.push_back(ScalarFfiType(leaf.type));
+    bool in_memory = agg.size > 16;
+    if (in_memory) {
+      if (!BuildMemoryElements(agg, cached->elements)) cached->elements.clear();
+    } else {
+      for (const ir::AggType::Leaf& leaf : agg.leaves) cached->elements.push_back(ScalarFfiType(leaf.type));
+    }
     cached->elements.push_back(nullptr);
     cached->type.type = FFI_TYPE_STRUCT;
     cached->type.elements = cached->elements.data();
+  }
+  if (cached->elements.size() == 1) {
+    error = "not supported yet: passing the aggregate `" + agg.name + "` (empty, packed or over-aligned) to or from C";
+    return nullptr;
   }
   return &cached->type;
 }

@@ -1,10 +1,13 @@
 // Unit tests of calls between interpreted code and C: libc functions, a variadic call, a struct
 // returned by value, qsort calling a Thrust comparator through a closure, missing symbols, and
 // native crashes (also inside C) and traps inside callbacks coming back as failures.
+#include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 
 #include "interp/interpreter.h"
+#include "ir/ir_parser.h"
 #include "ir_fixture.h"
 #include "platform/symbols.h"
 
@@ -267,4 +270,62 @@ TEST_CASE("ReadCString reads compile-time strings and refuses bad addresses") {
   CHECK(fx.interp.ReadCString(uint64_t(text.c_str())) == text);
   CHECK_FALSE(fx.interp.ReadCString(0));
   CHECK_FALSE(fx.interp.ReadCString(16));
+}
+
+// A C function taking, by value, a struct whose nested member leaves padding inside it:
+// struct Outer { struct { double d; char c; } inner; char tag; int32_t values[4]; } (40 bytes).
+// Flattened leaves alone would let libffi pack `tag` right after `c`; the call must still see
+// C's layout.
+namespace {
+struct InnerC {
+  double d;
+  char c;
+};
+struct OuterC {
+  InnerC inner;
+  char tag;
+  int32_t values[4];
+};
+extern "C" double SumOuter(OuterC o) {
+  return o.inner.d + o.inner.c + o.tag * 100 + o.values[0] + o.values[3] * 1000;
+}
+}  // namespace
+
+TEST_CASE("a C call receives a large struct with nested padding in C's layout") {
+  static_assert(sizeof(OuterC) == 40 && offsetof(OuterC, tag) == 16 && offsetof(OuterC, values) == 20);
+  const char* text = R"(
+type %Outer = { f64 @0, i8 @8, i8 @16, i32 @20, i32 @24, i32 @28, i32 @32 } size 40 align 8
+fn @main(%0: ptr) -> f64 {
+  slot $0 size 40 align 8 "o"
+bb0:
+  %1:ptr = slot_addr $0
+  %2:f64 = fconst 1.5
+  store f64 %2, %1
+  %3:ptr = ptroffset %1, 8
+  %4:i8 = iconst 2
+  store i8 %4, %3
+  %5:ptr = ptroffset %1, 16
+  %6:i8 = iconst 3
+  store i8 %6, %5
+  %7:ptr = ptroffset %1, 20
+  %8:i32 = iconst 4
+  store i32 %8, %7
+  %9:ptr = ptroffset %1, 32
+  %10:i32 = iconst 5
+  store i32 %10, %9
+  %11:f64 = call_indirect %0(%1: agg %Outer)
+  ret %11
+}
+)";
+  Fixture fx;
+  ir::ParseError error;
+  REQUIRE_MESSAGE(ir::ParseModule(text, fx.m, error), error.message);
+  uint64_t result = 0;
+  std::vector<uint64_t> args{uint64_t(reinterpret_cast<uintptr_t>(&SumOuter))};
+  std::optional<ir::EvalFailure> failed = fx.interp.Call(fx.m, fx.m.FindFunction("main"), args, result);
+  INFO((failed ? failed->message : std::string()));
+  REQUIRE_FALSE(failed.has_value());
+  double got;
+  std::memcpy(&got, &result, 8);
+  CHECK(got == 1.5 + 2 + 300 + 4 + 5000);
 }
