@@ -11,8 +11,7 @@
 #include <cstring>
 
 #include "ctjit/runtime.h"
-#include "ctjit/x64/emit_x64.h"
-#include "ctjit/x64/isel_x64.h"
+#include "ctjit/target.h"
 #include "ir/call_values.h"
 #include "platform/crash_guard.h"
 #include "platform/time_guard.h"
@@ -69,7 +68,7 @@ struct Jit::State : CodegenEnv {
   std::vector<uint8_t*> globals;
   std::vector<TrapSite> sites;
   std::vector<void*> owned;         // global memory, freed with the Jit
-  x64::InvokeFn invoke = nullptr;
+  target::InvokeFn invoke = nullptr;
   // Polled by generated code: the time-out flag, then the stack limit (see DeadlineFlagAddress).
   struct alignas(16) RunFlags {
     volatile uint8_t deadline = 0;
@@ -257,20 +256,20 @@ bool Jit::State::CollectClosure(ir::FuncId root, std::vector<ir::FuncId>& batch,
 bool Jit::State::CompileBatch(const std::vector<ir::FuncId>& batch) {
   if (batch.empty()) return true;
   std::string listing, error;
-  x64::Emitter emitter(*module, *this, options.print_asm ? &listing : nullptr);
-  static const TargetRegs kRegs = x64::MakeTargetRegs();
+  target::Emitter emitter(*module, *this, options.print_asm ? &listing : nullptr);
+  static const TargetRegs kRegs = target::MakeTargetRegs();
   MFunction mf;
   Liveness live;
   Allocation alloc;
   for (ir::FuncId f : batch) {
     auto t0 = std::chrono::steady_clock::now();
-    if (!x64::SelectInstructions(*module, f, *this, mf, error)) {
+    if (!target::SelectInstructions(*module, f, *this, mf, error)) {
       failure = MakeFailure(EvalFailure::Kind::Internal, "ctjit: " + error, module->functions[f].name);
       return false;
     }
     auto t1 = std::chrono::steady_clock::now();
     stats.isel_seconds += std::chrono::duration<double>(t1 - t0).count();
-    ComputeLiveness(mf, x64::kPhysCount, x64::kMov, live);
+    ComputeLiveness(mf, target::kPhysCount, target::kMov, live);
     AllocateRegisters(mf, live, kRegs, alloc);
     auto t2 = std::chrono::steady_clock::now();
     stats.regalloc_seconds += std::chrono::duration<double>(t2 - t1).count();
@@ -314,7 +313,7 @@ bool Jit::State::Prepare(const ir::Module& m, ir::FuncId root) {
   Adopt(m);
   if (!invoke) {
     std::string error;
-    invoke = x64::BuildInvokeThunk(memory, error);
+    invoke = target::BuildInvokeThunk(memory, error);
     if (!invoke) {
       failure = MakeFailure(EvalFailure::Kind::Internal, "ctjit: " + error);
       return false;
@@ -332,7 +331,7 @@ bool Jit::State::Prepare(const ir::Module& m, ir::FuncId root) {
 
 namespace {
 struct InvokeCall {
-  x64::InvokeFn invoke;
+  target::InvokeFn invoke;
   const void* fn;
   const uint64_t* gp;
   const uint64_t* fp;
