@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "cimport/cache.h"
 #include "cimport/importer.h"
 
 namespace thrustc::cimport {
@@ -35,6 +36,13 @@ std::vector<std::string> ImportingDirs(const std::vector<ImportRequest>& request
   return dirs;
 }
 
+// The -iquote folders (where the importing files live), then every -I folder, in search order.
+std::vector<std::string> SearchDirs(const std::vector<ImportRequest>& requests, const ImportOptions& o) {
+  std::vector<std::string> dirs = ImportingDirs(requests, o.sources);
+  dirs.insert(dirs.end(), o.include_dirs.begin(), o.include_dirs.end());
+  return dirs;
+}
+
 std::vector<std::string> ClangArguments(const std::vector<ImportRequest>& requests, const ImportOptions& o) {
   std::vector<std::string> args = {"-x", "c", "-std=gnu17", "-resource-dir", kResourceDir,
                                    "-fno-spell-checking", "-ferror-limit=20", "-fno-builtin"};
@@ -42,6 +50,19 @@ std::vector<std::string> ClangArguments(const std::vector<ImportRequest>& reques
   for (const std::string& d : o.include_dirs) args.push_back("-I" + d);
   for (const std::string& d : o.defines) args.push_back("-D" + d);
   return args;
+}
+
+double MillisecondsSince(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
+}
+
+void PrintTimes(const CacheStats& s) {
+  if (!std::getenv("THRUSTC_CIMPORT_TIMES")) return;
+  if (s.hit)
+    std::fprintf(stderr, "cimport: cache hit, load %.2f ms (%u files checked)\n", s.cache_ms, s.files_checked);
+  else
+    std::fprintf(stderr, "cimport: cache miss (%s), parse %.2f ms, map %.2f ms, cache %s %.2f ms\n",
+                 s.miss_reason.c_str(), s.parse_ms, s.map_ms, s.written ? "write" : "not written", s.cache_ms);
 }
 }  // namespace
 
@@ -129,11 +150,12 @@ bool Importer::ReportClangDiagnostics() {
   return ok;
 }
 
-bool ImportHeaders(const std::vector<ImportRequest>& requests, const ImportOptions& options,
-                   frontend::CDecls& out, DiagnosticEngine& diags) {
-  if (requests.empty()) return true;
+namespace {
+// Parses the requests with libclang and maps them; on success with no diagnostics at all (so
+// that a cache hit never has to replay any), stores the result under `cache_dir`.
+bool ParseAndMap(const std::vector<ImportRequest>& requests, const ImportOptions& options, frontend::CDecls& out,
+                 DiagnosticEngine& diags, const std::string& cache_dir, const std::string& key, CacheStats& stats) {
   auto t0 = std::chrono::steady_clock::now();
-  for (const ImportRequest& r : requests) out.headers.push_back(r.header);
   std::vector<std::string> args = ClangArguments(requests, options);
   std::vector<const char*> argv;
   for (const std::string& a : args) argv.push_back(a.c_str());
@@ -151,7 +173,9 @@ bool ImportHeaders(const std::vector<ImportRequest>& requests, const ImportOptio
     clang_disposeIndex(index);
     return false;
   }
+  stats.parse_ms = MillisecondsSince(t0);
   auto t1 = std::chrono::steady_clock::now();
+  size_t diags_before = diags.All().size();
   Importer importer(tu, requests, options, out, diags);
   importer.AttributeFiles();
   bool ok = importer.ReportClangDiagnostics();
@@ -159,14 +183,40 @@ bool ImportHeaders(const std::vector<ImportRequest>& requests, const ImportOptio
     importer.ImportDeclarations();
     importer.ImportMacros();
   }
+  stats.map_ms = MillisecondsSince(t1);
   auto t2 = std::chrono::steady_clock::now();
+  if (ok && !cache_dir.empty() && diags.All().size() == diags_before)
+    stats.written = SaveCachedImport(cache_dir, key, tu, SearchDirs(requests, options), requests, options, out);
+  stats.cache_ms = MillisecondsSince(t2);
   clang_disposeTranslationUnit(tu);
   clang_disposeIndex(index);
-  if (std::getenv("THRUSTC_CIMPORT_TIMES"))
-    std::fprintf(stderr, "cimport: parse %.2f ms, map %.2f ms, dispose %.2f ms\n",
-                 std::chrono::duration<double, std::milli>(t1 - t0).count(),
-                 std::chrono::duration<double, std::milli>(t2 - t1).count(),
-                 std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t2).count());
+  return ok;
+}
+}  // namespace
+
+bool ImportHeaders(const std::vector<ImportRequest>& requests, const ImportOptions& options,
+                   frontend::CDecls& out, DiagnosticEngine& diags) {
+  if (requests.empty()) return true;
+  CacheStats local;
+  CacheStats& stats = options.stats ? *options.stats : local;
+  stats = CacheStats{};
+  for (const ImportRequest& r : requests) out.headers.push_back(r.header);
+  std::string cache_dir = CacheDirectory(options);
+  std::string key;
+  if (cache_dir.empty()) {
+    stats.miss_reason = "off";
+  } else {
+    auto t0 = std::chrono::steady_clock::now();
+    key = CacheKeyText(requests, ClangArguments(requests, options), SearchDirs(requests, options));
+    stats.hit = LoadCachedImport(cache_dir, key, requests, options, out, stats);
+    stats.cache_ms = MillisecondsSince(t0);
+    if (stats.hit) {
+      PrintTimes(stats);
+      return true;
+    }
+  }
+  bool ok = ParseAndMap(requests, options, out, diags, cache_dir, key, stats);
+  PrintTimes(stats);
   return ok;
 }
 

@@ -136,6 +136,7 @@ bool Apply(Options& out, OptionId id, const std::string& value, std::string& err
     case OptionId::TimeReport: out.time_report = true; return true;
     case OptionId::IncludeDir: out.include_dirs.push_back(value); return true;
     case OptionId::Define: out.defines.push_back(value); return true;
+    case OptionId::NoCimportCache: out.cimport_cache = false; return true;
     case OptionId::Start:
     case OptionId::End: return true;  // handled by the caller
   }

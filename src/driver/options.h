@@ -27,6 +27,7 @@ struct Options {
   bool time_report = false;
   std::vector<std::string> include_dirs;  // -I DIR (importC)
   std::vector<std::string> defines;       // -D NAME[=VALUE] (importC)
+  bool cimport_cache = true;              // -no-cimport-cache turns the importC cache off
   // The AOT backend.
   uint8_t opt_level = 0;             // -O0..-O3, -opt O0..O3
   std::string artifact;              // with EmitArtifact / PrintArtifact: llvm-ir, llvm-bc, asm or obj
