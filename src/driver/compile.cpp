@@ -323,7 +323,7 @@ bool ImportC(Compilation& c, frontend::CDecls& out) {
       if (a[item].kind == frontend::NodeKind::ImportCItem) requests.push_back({a.strings[a[item].a], a.Range(item)});
   if (requests.empty()) return true;
   c.timer.Begin("importC");
-  cimport::ImportOptions options{c.options.include_dirs, c.options.defines, &c.sources};
+  cimport::ImportOptions options{c.options.include_dirs, c.options.defines, &c.sources, c.options.cimport_cache};
   return cimport::ImportHeaders(requests, options, out, c.diags);
 }
 
