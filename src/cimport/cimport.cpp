@@ -91,7 +91,9 @@ frontend::CLocation Importer::LocationOf(CXCursor c) {
   clang_getSpellingLocation(clang_getCursorLocation(c), &file, &line, &col, &offset);
   frontend::CLocation loc;
   if (!file) return loc;
-  loc.file = TakeString(clang_getFileName(file));
+  auto name = file_names_.find(file);  // one CXString per file, not per declaration
+  if (name == file_names_.end()) name = file_names_.emplace(file, TakeString(clang_getFileName(file))).first;
+  loc.file = name->second;
   loc.line = line, loc.col = col;
   loc.src = Register(file, offset);
   if (auto it = file_headers_.find(file); it != file_headers_.end()) loc.header = it->second;

@@ -55,6 +55,7 @@ class Importer {
   std::unordered_map<std::string, uint32_t> type_keys_;
   std::unordered_map<std::string, uint32_t> records_by_usr_;
   std::unordered_map<CXFile, FileId> file_ids_;
+  std::unordered_map<CXFile, std::string> file_names_;
   std::unordered_map<CXFile, uint32_t> file_headers_;  // file -> request index
   std::unordered_set<std::string> ordinary_names_;     // functions, typedefs, constants seen
   std::unordered_map<std::string, uint32_t> typedef_types_;  // for casts in macros

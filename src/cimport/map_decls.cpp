@@ -64,11 +64,14 @@ CType ScalarType(CXTypeKind k, bool& ok, std::string& why) {
 }  // namespace
 
 uint32_t Importer::InternType(const CType& t) {
-  std::string key = std::to_string(int(t.kind)) + "," + std::to_string(t.bits) + "," + std::to_string(t.is_signed) +
-                    "," + std::to_string(t.is_const) + "," + std::to_string(t.is_size) + "," +
-                    std::to_string(t.elem) + "," + std::to_string(t.length) + "," + std::to_string(t.record) +
-                    "," + std::to_string(t.ret) + "," + std::to_string(t.variadic) + ":";
-  for (uint32_t p : t.params) key += std::to_string(p) + ",";
+  // The key is the type's fields as raw bytes: formatting numbers here was a visible part of the
+  // mapping time (every parameter of every function interns its type).
+  std::string key;
+  key.reserve(32 + 4 * t.params.size());
+  auto put = [&key](auto v) { key.append(reinterpret_cast<const char*>(&v), sizeof v); };
+  put(uint8_t(t.kind)), put(t.bits), put(uint8_t(t.is_signed | t.is_const << 1 | t.is_size << 2 | t.variadic << 3));
+  put(t.elem), put(t.length), put(t.record), put(t.ret);
+  for (uint32_t p : t.params) put(p);
   auto [it, fresh] = type_keys_.emplace(std::move(key), uint32_t(out_.types.size()));
   if (fresh) out_.types.push_back(t);
   return it->second;
