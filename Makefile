@@ -5,7 +5,7 @@ PRESET ?= dev
 THRUSTC := $(BUILD)/bin/thrustc
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build test demo bench clean
+.PHONY: all deps configure build test test-aarch64 demo bench clean
 
 all: build
 
@@ -22,6 +22,14 @@ build: configure
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+	$(MAKE) test-aarch64
+
+# The compile-time path cross-built for AArch64 (preset aarch64), its tests run under qemu.
+test-aarch64: deps
+	@if command -v aarch64-linux-gnu-g++ >/dev/null && command -v qemu-aarch64-static >/dev/null; then \
+	  cmake --preset aarch64 && cmake --build build/aarch64 -j $(JOBS) && \
+	  ctest --test-dir build/aarch64 --output-on-failure -j $(JOBS); \
+	else echo "test-aarch64: no aarch64 cross compiler or qemu-aarch64-static, skipped"; fi
 
 demo: build
 	@./scripts/demo.sh $(THRUSTC)

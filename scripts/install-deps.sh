@@ -8,7 +8,18 @@ PACKAGES=(
   libffi-dev doctest-dev libasmjit-dev
   llvm-19-dev libclang-19-dev clang-19 llvm-19-tools
   gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static
+  # The AArch64 cross build of the compile-time path (preset aarch64): multiarch arm64 libraries.
+  libasmjit-dev:arm64 libffi-dev:arm64
 )
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+# arm64 packages need the architecture enabled once (then apt-get update below sees them).
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  echo "install-deps: enabling the arm64 architecture"
+  $SUDO dpkg --add-architecture arm64
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -20,8 +31,6 @@ if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
