@@ -12,11 +12,15 @@
 #include <filesystem>
 #include <memory>
 
+#if THRUSTC_WITH_AOT
 #include "aot/aot.h"
+#endif
 #include "driver/output_file.h"
 #include "driver/phase_timer.h"
 #include "driver/timed_evaluator.h"
+#if THRUSTC_WITH_CIMPORT
 #include "cimport/cimport.h"
+#endif
 #include "frontend/lexer.h"
 #include "frontend/parser.h"
 #include "frontend/sema.h"
@@ -237,6 +241,12 @@ int Finish(Compilation& c, int status) {
   return status;
 }
 
+int AotError(const std::string& error) {
+  std::fprintf(stderr, "thrustc: error: %s\n", error.c_str());
+  return kExitProgramError;
+}
+
+#if THRUSTC_WITH_AOT
 // The AOT backend (src/aot): options, the artifact kinds, and -ftime-report phases for its parts.
 aot::AotOptions AotOptionsOf(const Options& o) {
   aot::AotOptions a;
@@ -261,11 +271,6 @@ bool TimedAot(Compilation& c, Step step) {
   c.timer.Split("aot lower", "aot optimize", times.optimize_seconds, "LLVM -O" + std::to_string(c.options.opt_level));
   c.timer.Split("aot lower", "aot codegen", times.codegen_seconds, "");
   return ok;
-}
-
-int AotError(const std::string& error) {
-  std::fprintf(stderr, "thrustc: error: %s\n", error.c_str());
-  return kExitProgramError;
 }
 
 int EmitArtifact(Compilation& c) {
@@ -313,8 +318,19 @@ int BuildExecutable(Compilation& c) {
   std::remove(object.c_str());
   return ok ? kExitOk : AotError(error);
 }
+#else
+// Built without THRUSTC_WITH_AOT (the cross build of the compile-time path): no LLVM backend.
+int AotUnavailable() {
+  return AotError("-o, -c, -S, -emit and -print llvm-ir|asm are not available in this build "
+                  "(built without THRUSTC_WITH_AOT); run programs with -jit or -interp");
+}
+int EmitArtifact(Compilation&) { return AotUnavailable(); }
+int PrintArtifact(Compilation&) { return AotUnavailable(); }
+int BuildExecutable(Compilation&) { return AotUnavailable(); }
+#endif
 }  // namespace
 
+#if THRUSTC_WITH_CIMPORT
 // importC: every `importC "h";` item of every parsed file, in order, through libclang (section 11).
 bool ImportC(Compilation& c, frontend::CDecls& out) {
   std::vector<cimport::ImportRequest> requests;
@@ -323,9 +339,23 @@ bool ImportC(Compilation& c, frontend::CDecls& out) {
       if (a[item].kind == frontend::NodeKind::ImportCItem) requests.push_back({a.strings[a[item].a], a.Range(item)});
   if (requests.empty()) return true;
   c.timer.Begin("importC");
-  cimport::ImportOptions options{c.options.include_dirs, c.options.defines, &c.sources, c.options.cimport_cache};
+  cimport::ImportOptions options{c.options.include_dirs, c.options.defines, &c.sources};
   return cimport::ImportHeaders(requests, options, out, c.diags);
 }
+#else
+// Built without THRUSTC_WITH_CIMPORT (the cross build): no libclang, so importC is an error.
+bool ImportC(Compilation& c, frontend::CDecls&) {
+  bool ok = true;
+  for (const frontend::Ast& a : c.asts)
+    for (frontend::NodeId item : a.items)
+      if (a[item].kind == frontend::NodeKind::ImportCItem) {
+        c.diags.Report(DiagKind::CHeaderError, a.Range(item),
+                       "importC is not available in this build (built without THRUSTC_WITH_CIMPORT)");
+        ok = false;
+      }
+  return ok;
+}
+#endif
 
 int Compile(const Options& options) {
   Compilation c(options);
