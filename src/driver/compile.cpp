@@ -15,6 +15,7 @@
 #if THRUSTC_WITH_AOT
 #include "aot/aot.h"
 #endif
+#include "driver/backends.h"
 #include "driver/output_file.h"
 #include "driver/phase_timer.h"
 #include "driver/timed_evaluator.h"
@@ -278,16 +279,20 @@ int EmitArtifact(Compilation& c) {
   aot::Artifact kind = ArtifactOf(c.options.artifact);
   std::string path = c.options.output.empty() ? DefaultOutput(c, kExtensions[int(kind)]) : c.options.output;
   std::string error;
+  const aot::PluginApi* aot = AotBackend(&error);
+  if (!aot) return AotError(error);
   bool ok = TimedAot(c, [&](aot::AotTimes* t) {
-    return aot::EmitArtifact(c.module, AotOptionsOf(c.options), kind, path, &error, t);
+    return aot->emit_artifact(c.module, AotOptionsOf(c.options), kind, path, &error, t);
   });
   return ok ? kExitOk : AotError(error);
 }
 
 int PrintArtifact(Compilation& c) {
   std::string text, error;
+  const aot::PluginApi* aot = AotBackend(&error);
+  if (!aot) return AotError(error);
   bool ok = TimedAot(c, [&](aot::AotTimes* t) {
-    return aot::PrintArtifact(c.module, AotOptionsOf(c.options), ArtifactOf(c.options.artifact), &text, &error, t);
+    return aot->print_artifact(c.module, AotOptionsOf(c.options), ArtifactOf(c.options.artifact), &text, &error, t);
   });
   if (!ok) return AotError(error);
   std::fputs(text.c_str(), stdout);
@@ -296,13 +301,15 @@ int PrintArtifact(Compilation& c) {
 
 // The default: one object for the whole program (every input is in the module), linked with cc.
 int BuildExecutable(Compilation& c) {
+  std::string error;
+  const aot::PluginApi* aot = AotBackend(&error);
+  if (!aot) return AotError(error);
   std::string object = (fs::temp_directory_path() / "thrustc-XXXXXX.o").string();
   int fd = mkstemps(object.data(), 2);
   if (fd < 0) return AotError("cannot create a temporary object file: " + std::string(std::strerror(errno)));
   close(fd);
-  std::string error;
   bool ok = TimedAot(c, [&](aot::AotTimes* t) {
-    return aot::EmitArtifact(c.module, AotOptionsOf(c.options), aot::Artifact::Obj, object, &error, t);
+    return aot->emit_artifact(c.module, AotOptionsOf(c.options), aot::Artifact::Obj, object, &error, t);
   });
   if (ok) {
     c.timer.Begin("aot link");
@@ -313,7 +320,7 @@ int BuildExecutable(Compilation& c) {
     link.library_dirs = c.options.library_dirs;
     link.extra = c.options.program_args;  // -start … -end: linker arguments when compiling
     link.target_triple = c.options.target_triple;
-    ok = aot::Link(link, &error);
+    ok = aot->link(link, &error);
   }
   std::remove(object.c_str());
   return ok ? kExitOk : AotError(error);
@@ -339,8 +346,14 @@ bool ImportC(Compilation& c, frontend::CDecls& out) {
       if (a[item].kind == frontend::NodeKind::ImportCItem) requests.push_back({a.strings[a[item].a], a.Range(item)});
   if (requests.empty()) return true;
   c.timer.Begin("importC");
-  cimport::ImportOptions options{c.options.include_dirs, c.options.defines, &c.sources};
-  return cimport::ImportHeaders(requests, options, out, c.diags);
+  std::string error;
+  const cimport::PluginApi* importer = CImporter(&error);
+  if (!importer) {
+    c.diags.Report(DiagKind::CHeaderError, requests.front().where, error);
+    return false;
+  }
+  cimport::ImportOptions options{c.options.include_dirs, c.options.defines, &c.sources, c.options.cimport_cache};
+  return importer->import_headers(requests, options, out, c.diags);
 }
 #else
 // Built without THRUSTC_WITH_CIMPORT (the cross build): no libclang, so importC is an error.
