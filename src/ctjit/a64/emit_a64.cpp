@@ -75,6 +75,7 @@ struct Emitter::Impl {
   uint32_t frame_total = 0;
   uint32_t saved_mask = 0;
   uint32_t next_block = 0;
+  ir::FuncId cur_func = 0;
 
   Impl(const ir::Module& m, CodegenEnv& e, std::string* l) : module(m), env(e), listing(l) {
     code.init(Environment(Arch::kAArch64));
@@ -183,6 +184,14 @@ struct Emitter::Impl {
       if (src == kSpHw) as.add(X(dst), X(src), X(scratch), aj::uxtx(0));
       else as.add(X(dst), X(src), X(scratch));
     }
+  }
+
+  // Before a call that may leave generated code: which function calls out, so a crash inside C
+  // is reported in it (CodegenEnv::DeadlineFlagAddress() + 16). Uses x17 and x9 only.
+  void NoteCallingOut() {
+    MovImm(kScratchX2, int64_t(env.DeadlineFlagAddress() + 16), true);
+    MovImm(kScratchX3, cur_func, false);
+    as.str(aj::w(kScratchX3), aj::ptr(aj::x(kScratchX2)));
   }
 
   void EmitFunction(ir::FuncId id);
@@ -624,13 +633,19 @@ void Emitter::Impl::EmitInst(const MInst& in) {
     case kDivCheck: case kTrapIf: case kTrap: case kPoll: return EmitChecks(in);
     case kCall:
       if (in.cond) {
+        NoteCallingOut();
         MovImm(kScratchX, in.imm, true);
         as.blr(aj::x16);
       } else {
         as.bl(FuncLabel(in.aux));
       }
       return;
-    case kCallInd: as.blr(X(UseGp(in.a, kScratchX))); return;
+    case kCallInd: {
+      uint32_t target = UseGp(in.a, kScratchX);
+      NoteCallingOut();
+      as.blr(X(target));
+      return;
+    }
     case kRet: return EmitEpilogue();
     case kCopy: case kZero: return EmitCopyZero(in);
     case kCvtFI: return EmitFloatToInt(in);
@@ -661,6 +676,7 @@ void Emitter::Impl::EmitFunction(ir::FuncId id) {
   as.align(AlignMode::kCode, 16);
   if (listing) as.comment(("fn @" + module.functions[id].name).c_str());
   as.bind(FuncLabel(id));
+  cur_func = id;
   EmitPrologue();
   uint32_t last = UINT32_MAX;
   for (uint32_t b = 0; b < f->blocks.size(); ++b) {
