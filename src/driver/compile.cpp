@@ -279,6 +279,7 @@ int EmitArtifact(Compilation& c) {
   aot::Artifact kind = ArtifactOf(c.options.artifact);
   std::string path = c.options.output.empty() ? DefaultOutput(c, kExtensions[int(kind)]) : c.options.output;
   std::string error;
+  c.timer.Begin("aot load");  // opening the plugin relocates libLLVM: worth seeing
   const aot::PluginApi* aot = AotBackend(&error);
   if (!aot) return AotError(error);
   bool ok = TimedAot(c, [&](aot::AotTimes* t) {
@@ -289,6 +290,7 @@ int EmitArtifact(Compilation& c) {
 
 int PrintArtifact(Compilation& c) {
   std::string text, error;
+  c.timer.Begin("aot load");  // opening the plugin relocates libLLVM: worth seeing
   const aot::PluginApi* aot = AotBackend(&error);
   if (!aot) return AotError(error);
   bool ok = TimedAot(c, [&](aot::AotTimes* t) {
@@ -302,6 +304,7 @@ int PrintArtifact(Compilation& c) {
 // The default: one object for the whole program (every input is in the module), linked with cc.
 int BuildExecutable(Compilation& c) {
   std::string error;
+  c.timer.Begin("aot load");  // opening the plugin relocates libLLVM: worth seeing
   const aot::PluginApi* aot = AotBackend(&error);
   if (!aot) return AotError(error);
   std::string object = (fs::temp_directory_path() / "thrustc-XXXXXX.o").string();
@@ -347,7 +350,7 @@ bool ImportC(Compilation& c, frontend::CDecls& out) {
   if (requests.empty()) return true;
   c.timer.Begin("importC");
   std::string error;
-  const cimport::PluginApi* importer = CImporter(&error);
+  const cimport::PluginApi* importer = CImporter(&error);  // timed as part of importC
   if (!importer) {
     c.diags.Report(DiagKind::CHeaderError, requests.front().where, error);
     return false;
