@@ -8,6 +8,9 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         ok = os.path.join(tmp, "ok.thrust")
         open(ok, "w").write("fn main() s32 @public { return 7; }\n")
+        ct_trap = os.path.join(tmp, "ct_trap.thrust")
+        open(ct_trap, "w").write("fn f(d: s32) s32 { return 10 / d; }\nconst X: s32 = f(0);\n"
+                                 "fn main() s32 @public { return X; }\n")
         bad = os.path.join(tmp, "bad.thrust")
         open(bad, "w").write("fn main() s32 @public { return true; }\n")
         out_tir = os.path.join(tmp, "out.tir")
@@ -36,6 +39,8 @@ def main():
             (["-emit", "thrust-ir", ok, "-o", out_tir], 0, ""),
             (["-emit", "thrust-ir", bad, "-o", os.path.join(tmp, "bad.tir")], 1, "[TypeMismatch]"),
             (["-run-ir", out_tir], 7, ""),
+            ([ct_trap, "-o", os.path.join(tmp, "ct_prog")], 1, "[CompileTimeTrap]"),
+            (["-emit", "obj", ct_trap, "-o", os.path.join(tmp, "ct_prog.o")], 1, "[CompileTimeTrap]"),
         ]
         # Malformed input of every kind: diagnostics and exit status 1, never a crash or a hang.
         def write(name, data):
@@ -66,8 +71,9 @@ def main():
         if run.returncode != 7:
             print(f"FAIL the executable built by thrustc exited {run.returncode}, expected 7")
             failures += 1
-        if os.path.exists(os.path.join(tmp, "bad.tir")) or os.path.exists(os.path.join(tmp, "prog")):
-            print("FAIL an output file was written for a failed compilation")
+        leftovers = [n for n in ("bad.tir", "prog", "ct_prog", "ct_prog.o") if os.path.exists(os.path.join(tmp, n))]
+        if leftovers:
+            print(f"FAIL output files were written for failed compilations: {leftovers}")
             failures += 1
     sys.exit(1 if failures else 0)
 
