@@ -11,6 +11,7 @@
 #include <cstring>
 #include <unordered_map>
 
+#include "ctjit/emit_common.h"
 #include "ctjit/x64/regs_x64.h"
 #include "ir/printer.h"
 
@@ -113,20 +114,8 @@ struct Emitter::Impl {
     code.attach(&as);
   }
 
-  Label FuncLabel(ir::FuncId id) {
-    auto it = func_labels.find(id);
-    if (it != func_labels.end()) return it->second;
-    Label l = as.newLabel();
-    func_labels.emplace(id, l);
-    return l;
-  }
-
-  Label Stub(uint32_t site) {
-    for (auto& s : stubs)
-      if (s.first == site) return s.second;
-    stubs.push_back({site, as.newLabel()});
-    return stubs.back().second;
-  }
+  Label FuncLabel(ir::FuncId id) { return FunctionLabel(as, func_labels, id); }
+  Label Stub(uint32_t site) { return StubLabel(as, stubs, site); }
 
   // Where a virtual register lives: a physical register (>= 0) or a spill slot (-1).
   int32_t RegOf(VReg v) const { return IsPhys(v) ? int32_t(PhysOf(v)) : alloc->reg[v]; }
@@ -734,20 +723,7 @@ bool Emitter::AddFunction(ir::FuncId id, const MFunction& f, const Allocation& a
 }
 
 bool Emitter::Place(platform::ExecMemory& memory, PlacedCode& out, std::string& error) {
-  CodeHolder& code = impl_->code;
-  if (Error e = code.flatten(); e != kErrorOk) return error = DebugUtils::errorAsString(e), false;
-  if (Error e = code.resolveUnresolvedLinks(); e != kErrorOk) return error = DebugUtils::errorAsString(e), false;
-  size_t estimate = code.codeSize();
-  uint8_t* p = memory.AllocateWritable(estimate, &error);
-  if (!p) return false;
-  if (Error e = code.relocateToBase(uint64_t(uintptr_t(p))); e != kErrorOk)
-    return error = std::string("relocation failed: ") + DebugUtils::errorAsString(e), false;
-  size_t size = code.codeSize();
-  code.copyFlattenedData(p, estimate, CopySectionFlags::kPadTargetBuffer);
-  if (!memory.MakeExecutable(p, estimate, &error)) return false;
-  out.base = p;
-  out.size = size;
-  for (const Label& l : impl_->order) out.offsets.push_back(uint32_t(code.labelOffsetFromBase(l)));
+  if (!PlaceBatch(impl_->code, impl_->order, memory, out, error)) return false;
   if (impl_->listing) *impl_->listing += impl_->logger.text;
   return true;
 }
@@ -774,13 +750,7 @@ InvokeFn BuildInvokeThunk(platform::ExecMemory& memory, std::string& error) {
   as.pop(x86::rbx);
   as.pop(x86::rbp);
   as.ret();
-  size_t size = code.codeSize();
-  uint8_t* p = memory.AllocateWritable(size, &error);
-  if (!p) return nullptr;
-  code.relocateToBase(uint64_t(uintptr_t(p)));
-  code.copyFlattenedData(p, size, CopySectionFlags::kPadTargetBuffer);
-  if (!memory.MakeExecutable(p, size, &error)) return nullptr;
-  return reinterpret_cast<InvokeFn>(p);
+  return reinterpret_cast<InvokeFn>(PlaceThunk(code, memory, error));
 }
 
 }  // namespace thrustc::ctjit::x64

@@ -7,25 +7,13 @@
 #include <cstring>
 
 #include "ctjit/jit.h"
-#include "ir/ir_parser.h"
+#include "jit_fixture.h"
 
 namespace {
 
 using namespace thrustc;
-
-ir::Module Parse(const std::string& text) {
-  ir::Module m;
-  ir::ParseError error;
-  bool ok = ir::ParseModule(text, m, error);
-  INFO(error.message << " at line " << error.line);
-  REQUIRE(ok);
-  return m;
-}
-
-platform::Symbols& Syms() {
-  static platform::Symbols symbols;
-  return symbols;
-}
+using ctjit::testing::Parse;
+using ctjit::testing::Syms;
 
 int64_t CallI(const ir::Module& m, const std::string& name, std::vector<uint64_t> args = {},
               ctjit::JitOptions options = {}) {
@@ -45,21 +33,12 @@ std::optional<ir::EvalFailure> CallFail(const ir::Module& m, const std::string& 
 
 // The -print ctjit-asm listing of a module's function `name` (and what it calls).
 std::string Listing(const ir::Module& m, const std::string& name) {
-  char* buf = nullptr;
-  size_t len = 0;
-  FILE* out = open_memstream(&buf, &len);
-  ctjit::JitOptions o;
-  o.print_asm = out;
-  {
-    ctjit::Jit jit(Syms(), o);
+  return ctjit::testing::CaptureListing([&](const ctjit::JitOptions& options) {
+    ctjit::Jit jit(Syms(), options);
     uint64_t r = 0;
     std::vector<uint64_t> args(m.functions[m.FindFunction(name)].sig.params.size(), 1);
     jit.Call(m, m.FindFunction(name), args, r);
-  }
-  std::fclose(out);
-  std::string text(buf, len);
-  std::free(buf);
-  return text;
+  });
 }
 
 const char* kCLib = R"(

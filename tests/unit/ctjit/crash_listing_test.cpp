@@ -7,25 +7,13 @@
 #include <cstdlib>
 
 #include "ctjit/jit.h"
-#include "ir/ir_parser.h"
+#include "jit_fixture.h"
 
 namespace {
 
 using namespace thrustc;
-
-ir::Module Parse(const std::string& text) {
-  ir::Module m;
-  ir::ParseError error;
-  bool ok = ir::ParseModule(text, m, error);
-  INFO(error.message << " at line " << error.line);
-  REQUIRE(ok);
-  return m;
-}
-
-platform::Symbols& Syms() {
-  static platform::Symbols symbols;
-  return symbols;
-}
+using ctjit::testing::Parse;
+using ctjit::testing::Syms;
 
 const char* kCrashes = R"(
 extern fn @strlen(ptr) -> i64
@@ -106,20 +94,12 @@ bb0:
   ret %2
 }
 )");
-  char* buf = nullptr;
-  size_t len = 0;
-  FILE* out = open_memstream(&buf, &len);
-  ctjit::JitOptions o;
-  o.print_asm = out;
-  {
-    ctjit::Jit jit(Syms(), o);
+  std::string text = ctjit::testing::CaptureListing([&](const ctjit::JitOptions& options) {
+    ctjit::Jit jit(Syms(), options);
     uint64_t r = 0;
     REQUIRE_FALSE(jit.Call(m, m.FindFunction("add"), {1, 2}, r));
     CHECK(r == 3);
-  }
-  std::fclose(out);
-  std::string text(buf, len);
-  std::free(buf);
+  });
   INFO(text);
   size_t header = text.find("; fn @add(%0: i32, %1: i32) -> i32 {");
   size_t ir_add = text.find(";   %2:i32 = add %0, %1");

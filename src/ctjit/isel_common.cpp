@@ -1,0 +1,288 @@
+// The target-independent half of instruction selection (isel_common.h): the IR walk, the
+// per-function analysis and the rematerialization of constants and addresses at each use, in
+// the MIR opcodes the target names in its IselTarget.
+#include "ctjit/isel_common.h"
+
+#include <algorithm>
+
+namespace thrustc::ctjit {
+
+int64_t Normalize(int64_t v, ir::Type t) {
+  uint32_t bits = ir::TypeSize(t) * 8;
+  if (bits == 0 || bits >= 64) return v;
+  return int64_t(uint64_t(v) << (64 - bits)) >> (64 - bits);
+}
+
+// The predicate with its operands swapped (a < b  ==  b > a).
+ir::Pred SwapPred(ir::Pred p) {
+  switch (p) {
+    case ir::Pred::Slt: return ir::Pred::Sgt;
+    case ir::Pred::Sle: return ir::Pred::Sge;
+    case ir::Pred::Sgt: return ir::Pred::Slt;
+    case ir::Pred::Sge: return ir::Pred::Sle;
+    case ir::Pred::Ult: return ir::Pred::Ugt;
+    case ir::Pred::Ule: return ir::Pred::Uge;
+    case ir::Pred::Ugt: return ir::Pred::Ult;
+    case ir::Pred::Uge: return ir::Pred::Ule;
+    default: return p;
+  }
+}
+
+MInst& IselBase::Emit(uint16_t op, uint8_t size) {
+  MInst& in = out_.insts.emplace_back();
+  in.op = op;
+  in.size = size;
+  in.ir_inst = cur_inst_;
+  return in;
+}
+
+int32_t IselBase::AllocFrame(uint32_t size, uint32_t align) {
+  align = std::max<uint32_t>(align, 1);
+  uint32_t end = (target_.save_area_bytes + frame_end_ + size + align - 1) / align * align;
+  frame_end_ = end - target_.save_area_bytes;
+  return -int32_t(end);
+}
+
+void IselBase::Analyze() {
+  size_t nregs = fn_.reg_types.size();
+  def_.assign(nregs, nullptr);
+  use_count_.assign(nregs, 0);
+  for (size_t r = 0; r < nregs; ++r) out_.NewVReg(ir::IsFloat(fn_.reg_types[r]) ? RegClass::Fp : RegClass::Gp);
+  auto use = [&](uint32_t r) {
+    if (r < nregs) ++use_count_[r];
+  };
+  for (const ir::Block& b : fn_.blocks) {
+    for (const ir::Inst& in : b.insts) {
+      if (in.dst != ir::kNoReg && in.dst < nregs) def_[in.dst] = &in;
+      if (in.op == ir::Op::Call || in.op == ir::Op::CallIndirect) {
+        const ir::CallInfo& call = fn_.calls[size_t(in.imm)];
+        for (ir::Reg r : call.args) use(r);
+        if (call.ret_dest != ir::kNoReg) use(call.ret_dest);
+        if (in.op == ir::Op::CallIndirect) use(in.a);
+        continue;
+      }
+      if (in.op == ir::Op::Br || in.op == ir::Op::Trap || ir::OpFamilyOf(in.op) == ir::OpFamily::Const) continue;
+      if (in.op != ir::Op::Ret || in.a != ir::kNoReg) use(in.a);
+      if (in.op != ir::Op::CondBr) use(in.b);
+    }
+  }
+  PromoteSlots(fn_, promo_);
+  slot_vreg_.assign(fn_.slots.size(), kNoVReg);
+  slot_disp_.assign(fn_.slots.size(), 0);
+  for (size_t s = 0; s < fn_.slots.size(); ++s) {
+    if (promo_.slot_type[s] != ir::Type::Void) {
+      slot_vreg_[s] = out_.NewVReg(ir::IsFloat(promo_.slot_type[s]) ? RegClass::Fp : RegClass::Gp);
+      continue;
+    }
+    uint32_t align = fn_.slots[s].align, size = std::max<uint32_t>(fn_.slots[s].size, 1);
+    // The frame pointer is only 16-byte aligned: an over-aligned slot gets room to be aligned at run time.
+    slot_disp_[s] = align > 16 ? AllocFrame(size + align, 16) : AllocFrame(size, align);
+  }
+}
+
+bool IselBase::IsLazy(ir::Reg r) const {
+  const ir::Inst* d = r < def_.size() ? def_[r] : nullptr;
+  if (!d) return false;
+  switch (d->op) {
+    case ir::Op::IConst: case ir::Op::SlotAddr: case ir::Op::GlobalAddr: case ir::Op::FuncAddr:
+    case ir::Op::PtrOffset: case ir::Op::PtrAdd:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool IselBase::ConstInt(ir::Reg r, int64_t& v) const {
+  const ir::Inst* d = r < def_.size() ? def_[r] : nullptr;
+  if (!d || d->op != ir::Op::IConst) return false;
+  v = Normalize(d->imm, d->type);
+  return true;
+}
+
+void IselBase::Move(VReg dst, VReg src, uint8_t size) {
+  MInst& in = Emit(target_.mov, size);
+  in.dst = dst;
+  in.a = src;
+}
+
+VReg IselBase::Extend(VReg v, uint32_t from_bytes, bool is_signed) {
+  VReg t = NewGp();
+  MInst& in = Emit(target_.ext);
+  in.dst = t;
+  in.a = v;
+  in.aux = from_bytes;
+  in.cond = is_signed;
+  return t;
+}
+
+VReg IselBase::Materialize(const Addr& a) {
+  if (a.index == kNoVReg && a.disp == 0 && !IsPhys(a.base)) return a.base;
+  VReg v = NewGp();
+  MInst& in = Emit(target_.lea);
+  in.dst = v;
+  in.a = a.base;
+  in.c = a.index;
+  in.aux = a.scale;
+  in.disp = int32_t(a.disp);
+  return v;
+}
+
+// The register holding IR register `r`, rematerializing constants and addresses at this use.
+VReg IselBase::Value(ir::Reg r) {
+  if (!IsLazy(r)) return r;
+  const ir::Inst& d = *def_[r];
+  switch (d.op) {
+    case ir::Op::IConst: {
+      VReg v = NewGp();
+      MInst& in = Emit(target_.mov_imm, OpSize(d.type));
+      in.dst = v;
+      in.imm = Normalize(d.imm, d.type);
+      return v;
+    }
+    case ir::Op::GlobalAddr: {
+      VReg v = NewGp();
+      MInst& in = Emit(target_.mov_imm);
+      in.dst = v;
+      in.imm = int64_t(env_.GlobalAddress(d.a));
+      return v;
+    }
+    case ir::Op::FuncAddr: {
+      VReg v = NewGp();
+      MInst& in = Emit(target_.mov_imm);
+      in.dst = v;
+      uint64_t addr = env_.FunctionAddress(d.a);
+      in.imm = int64_t(addr);
+      if (!addr) in.cond = 1, in.aux = d.a;  // the address of a function of this batch
+      return v;
+    }
+    case ir::Op::SlotAddr:
+      if (fn_.slots[d.a].align > 16) {
+        VReg v = Materialize({Phys(target_.frame_reg), kNoVReg, 1, slot_disp_[d.a] + int64_t(fn_.slots[d.a].align) - 1});
+        MInst& mask = Emit(target_.alu);
+        mask.cond = target_.alu_and, mask.dst = v, mask.a = v, mask.imm = -int64_t(fn_.slots[d.a].align);
+        return v;
+      }
+      return Materialize(AddressOf(r));
+    default:
+      return Materialize(AddressOf(r));
+  }
+}
+
+// An addressing mode for the pointer in `r`: frame slots, offsets and scaled indexes fold in
+// (a target's emitter splits what one of its addressing modes cannot hold).
+IselBase::Addr IselBase::AddressOf(ir::Reg r, int depth) {
+  Addr out;
+  const ir::Inst* d = r < def_.size() ? def_[r] : nullptr;
+  if (!d || depth > 8) {
+    out.base = Value(r);
+    return out;
+  }
+  if (d->op == ir::Op::SlotAddr && d->a < slot_disp_.size() && fn_.slots[d->a].align > 16) {
+    out.base = Value(r);
+    return out;
+  }
+  if (d->op == ir::Op::SlotAddr && d->a < slot_disp_.size() && promo_.slot_type[d->a] == ir::Type::Void) {
+    out.base = Phys(target_.frame_reg);
+    out.disp = slot_disp_[d->a];
+    return out;
+  }
+  if (d->op == ir::Op::PtrOffset) {
+    out = AddressOf(d->a, depth + 1);
+    if (FitsInt32(out.disp + d->imm)) {
+      out.disp += d->imm;
+      return out;
+    }
+    out.base = Materialize(out);
+    out.index = kNoVReg, out.scale = 1, out.disp = d->imm;
+    if (!FitsInt32(out.disp)) {
+      VReg off = NewGp();
+      MInst& mi = Emit(target_.mov_imm);
+      mi.dst = off;
+      mi.imm = d->imm;
+      out.index = off, out.disp = 0;
+    }
+    return out;
+  }
+  if (d->op == ir::Op::PtrAdd) {
+    out = AddressOf(d->a, depth + 1);
+    int64_t c;
+    if (ConstInt(d->b, c) && FitsInt32(c * d->imm) && FitsInt32(out.disp + c * d->imm)) {
+      out.disp += c * d->imm;
+      return out;
+    }
+    bool scalable = d->imm > 0 && (d->imm & (d->imm - 1)) == 0 && d->imm <= target_.max_scale;
+    if (out.index != kNoVReg) out.base = Materialize(out), out.index = kNoVReg, out.disp = 0;
+    VReg idx = Value(d->b);
+    uint32_t scale = uint32_t(d->imm);
+    if (!scalable) {
+      VReg t = NewGp();
+      MInst& mul = Emit(target_.alu);
+      mul.cond = target_.alu_mul, mul.dst = t, mul.a = idx, mul.imm = d->imm;
+      idx = t, scale = 1;
+    }
+    out.index = idx;
+    out.scale = scale;
+    return out;
+  }
+  out.base = Value(r);
+  return out;
+}
+
+// Loops poll the time-out flag on their back-edge; a time-out is reported where the loop resumes
+// (the first instruction of the target), the place the interpreter names too.
+void IselBase::PollIfBackEdge(uint32_t target) {
+  if (target > cur_block_) return;
+  const std::vector<ir::Inst>& insts = fn_.blocks[target].insts;
+  uint32_t loc = insts.empty() ? ir::kNoLoc : insts[0].loc;
+  Emit(target_.poll).aux = env_.AddTrapSite({true, false, ir::TrapKind::Unreachable, id_, loc});
+}
+
+bool IselBase::Run(std::string& error) {
+  if (fn_.blocks.empty()) {
+    error = "function `" + fn_.name + "` has no body";
+    return false;
+  }
+  Analyze();
+  out_.blocks.resize(fn_.blocks.size());
+  for (uint32_t b = 0; b < fn_.blocks.size(); ++b) {
+    cur_block_ = b;
+    out_.blocks[b].begin = uint32_t(out_.insts.size());
+    if (b == 0) {
+      LowerParams();
+      MInst& poll = Emit(target_.poll);
+      poll.aux = env_.AddTrapSite({true, false, ir::TrapKind::Unreachable, id_, ir::kNoLoc});
+      poll.cond = 1;  // and the stack limit
+      poll.imm = env_.AddTrapSite({false, true, ir::TrapKind::Unreachable, id_, ir::kNoLoc});
+    }
+    LowerBlock(b);
+    out_.blocks[b].end = uint32_t(out_.insts.size());
+    if (!error_.empty()) break;
+  }
+  out_.frame_bytes = frame_end_;
+  error = error_;
+  return error.empty();
+}
+
+void IselBase::LowerBlock(uint32_t b) {
+  const std::vector<ir::Inst>& insts = fn_.blocks[b].insts;
+  MBlock& mb = out_.blocks[b];
+  for (size_t i = 0; i < insts.size(); ++i) {
+    const ir::Inst& in = insts[i];
+    ++cur_inst_;
+    // A compare whose only use is the branch right after it becomes compare + conditional branch.
+    bool fusable = (in.op == ir::Op::ICmp || in.op == ir::Op::FCmp) && i + 2 == insts.size() &&
+                   insts[i + 1].op == ir::Op::CondBr && insts[i + 1].a == in.dst && use_count_[in.dst] == 1;
+    if (fusable) {
+      ++cur_inst_;
+      LowerCondBr(insts[i + 1], &in);
+      mb.succs = {insts[i + 1].b, insts[i + 1].c};
+      return;
+    }
+    if (in.op == ir::Op::Br) mb.succs = {in.a};
+    if (in.op == ir::Op::CondBr) mb.succs = {in.b, in.c};
+    LowerInst(in);
+    if (ir::OpFamilyOf(in.op) == ir::OpFamily::Terminator) return;
+  }
+}
+
+}  // namespace thrustc::ctjit

@@ -1,0 +1,86 @@
+// The target-independent half of instruction selection (IR -> MIR), shared by x64/ and a64/:
+// the IR walk (blocks, fused compare + branch, back-edge polls), the per-function analysis (IR
+// register uses, promoted slots, frame layout), and the rematerialization of constants and
+// addresses. Each target's Isel derives from IselBase and lowers the instructions themselves.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ctjit/codegen.h"
+#include "ctjit/mir.h"
+
+namespace thrustc::ctjit {
+
+inline bool FitsInt32(int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
+// Integer ops of up to 32 bits use 32-bit instructions.
+inline uint8_t OpSize(ir::Type t) { return ir::TypeSize(t) <= 4 ? 4 : 8; }
+// An integer constant sign-extended from its type's width to 64 bits.
+int64_t Normalize(int64_t v, ir::Type t);
+// The predicate with its operands swapped (a < b  ==  b > a).
+ir::Pred SwapPred(ir::Pred p);
+
+// The target's spellings of what the shared code emits: MIR opcodes, ALU sub-operations, the
+// frame pointer and the frame and addressing-mode limits.
+struct IselTarget {
+  uint16_t mov, mov_imm, lea, alu, ext, poll;
+  uint8_t alu_and, alu_mul;
+  uint32_t frame_reg;        // physical register that slot offsets are relative to
+  int32_t save_area_bytes;   // callee-saved save area between the frame pointer and the locals
+  int64_t max_scale;         // largest power-of-two index scale an address may carry
+};
+
+class IselBase {
+ public:
+  IselBase(const ir::Module& m, ir::FuncId id, CodegenEnv& env, MFunction& out, const IselTarget& target)
+      : m_(m), fn_(m.functions[id]), id_(id), env_(env), out_(out), target_(target) {}
+  virtual ~IselBase() = default;
+  bool Run(std::string& error);
+
+ protected:
+  struct Addr {
+    VReg base = kNoVReg;
+    VReg index = kNoVReg;
+    uint32_t scale = 1;
+    int64_t disp = 0;
+  };
+
+  // The target's lowering, called by Run and LowerBlock.
+  virtual void LowerParams() = 0;
+  virtual void LowerInst(const ir::Inst& in) = 0;
+  virtual void LowerCondBr(const ir::Inst& in, const ir::Inst* fused) = 0;
+
+  void Analyze();
+  MInst& Emit(uint16_t op, uint8_t size = 8);
+  VReg NewGp() { return out_.NewVReg(RegClass::Gp); }
+  VReg NewFp() { return out_.NewVReg(RegClass::Fp); }
+  bool IsLazy(ir::Reg r) const;
+  bool ConstInt(ir::Reg r, int64_t& v) const;
+  VReg Value(ir::Reg r);
+  VReg Materialize(const Addr& a);
+  Addr AddressOf(ir::Reg r, int depth = 0);
+  void Move(VReg dst, VReg src, uint8_t size = 8);
+  VReg Extend(VReg v, uint32_t from_bytes, bool is_signed);
+  void LowerBlock(uint32_t b);
+  void PollIfBackEdge(uint32_t target);
+  int32_t AllocFrame(uint32_t size, uint32_t align);  // frame-pointer-relative offset of new frame bytes
+
+  const ir::Module& m_;
+  const ir::Function& fn_;
+  ir::FuncId id_;
+  CodegenEnv& env_;
+  MFunction& out_;
+  const IselTarget& target_;
+  std::string error_;
+
+  std::vector<const ir::Inst*> def_;   // defining instruction of each IR register (null: parameter)
+  std::vector<uint32_t> use_count_;
+  SlotPromotion promo_;
+  std::vector<VReg> slot_vreg_;        // promoted slot -> its virtual register
+  std::vector<int32_t> slot_disp_;     // memory slot -> offset from the frame pointer
+  uint32_t frame_end_ = 0;             // bytes of locals below the save area
+  uint32_t cur_block_ = 0;
+  uint32_t cur_inst_ = 0;              // running IR instruction number (for listings)
+};
+
+}  // namespace thrustc::ctjit
