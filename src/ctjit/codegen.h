@@ -33,8 +33,10 @@ class CodegenEnv {
   virtual uint64_t FunctionAddress(ir::FuncId f) = 0;
   virtual uint32_t AddTrapSite(const TrapSite& site) = 0;
   virtual uint64_t HelperAddress(Helper h) = 0;
-  // The time-out flag byte; the 8 bytes at +8 hold the lowest stack address code may use; code
-  // stores its FuncId in the 4 bytes at +16 before each call that may leave generated code.
+  // The run flags: the 8 bytes here hold the lowest stack address code may use, and their top
+  // byte (at +7, always 0 in a real address) is the time-out flag, so one unsigned compare of the
+  // stack pointer with them catches both a time-out and a stack overflow; code stores its FuncId
+  // in the 4 bytes at +16 before each call that may leave generated code.
   virtual uint64_t DeadlineFlagAddress() = 0;
 };
 

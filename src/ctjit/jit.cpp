@@ -69,12 +69,17 @@ struct Jit::State : CodegenEnv {
   std::vector<TrapSite> sites;
   std::vector<void*> owned;         // global memory, freed with the Jit
   target::InvokeFn invoke = nullptr;
-  // Polled by generated code: the time-out flag, then the stack limit (see DeadlineFlagAddress).
+  // Polled by generated code (see DeadlineFlagAddress): the stack limit, little-endian, with the
+  // time-out flag as its top byte; the watchdog sets that byte alone.
   struct alignas(16) RunFlags {
-    volatile uint8_t deadline = 0;
-    uint8_t pad[7] = {};
-    uint64_t stack_limit = 0;
+    volatile uint8_t limit[8] = {};
+    uint8_t pad[8] = {};
     uint32_t calling_out = kNobody;  // the function that last called out of generated code
+    volatile uint8_t* Deadline() { return &limit[7]; }
+    // Also clears the time-out flag: user-space addresses never reach the top byte.
+    void SetStackLimit(uint64_t v) {
+      for (int i = 0; i < 8; ++i) limit[i] = uint8_t(i < 7 ? v >> (8 * i) : 0);
+    }
   } flags;
   static constexpr uint32_t kNobody = UINT32_MAX;
   // Where each compiled function's code (stubs included) lies, sorted, to name crashes.
@@ -114,7 +119,7 @@ struct Jit::State : CodegenEnv {
       default: return uint64_t(uintptr_t(static_cast<float (*)(float, float)>(&std::fmod)));
     }
   }
-  uint64_t DeadlineFlagAddress() override { return uint64_t(uintptr_t(&flags.deadline)); }
+  uint64_t DeadlineFlagAddress() override { return uint64_t(uintptr_t(&flags.limit[0])); }
 
   void Adopt(const ir::Module& m);
   bool ResolveExternal(ir::FuncId f, ir::FuncId caller = UINT32_MAX, uint32_t loc = ir::kNoLoc);
@@ -350,20 +355,19 @@ std::optional<EvalFailure> Jit::State::Invoke(ir::FuncId f, const uint64_t* gp, 
   ctx.time_limit_seconds = options.ct_time_limit_seconds;
   ctx.memory_limit = options.ct_memory_limit_bytes;
   RuntimeContext* outer = SetRuntimeContext(&ctx);
-  flags.deadline = 0;
   flags.calling_out = kNobody;
   // Native recursion gets this much of the thread's stack before a clean "stack overflow".
   char here;
-  flags.stack_limit = uint64_t(uintptr_t(&here)) - kStackBudget;
+  flags.SetStackLimit(uint64_t(uintptr_t(&here)) - kStackBudget);
   InvokeCall call{invoke, reinterpret_cast<const void*>(uintptr_t(func_addr[f])), gp, fp, result};
   auto t0 = std::chrono::steady_clock::now();
   int code;
   {
-    platform::Deadline deadline(options.ct_time_limit_seconds, &flags.deadline);
+    platform::Deadline deadline(options.ct_time_limit_seconds, flags.Deadline());
     code = platform::RunGuarded(RunInvoke, &call);
   }
   double seconds = Since(t0);
-  flags.deadline = 0;
+  *flags.Deadline() = 0;
   stats.run_seconds += seconds;
   stats.runs++;
   if (options.trace)

@@ -583,10 +583,10 @@ void Emitter::Impl::EmitChecks(const MInst& in) {
     case kTrap: as.b(Stub(in.aux)); return;
     case kPoll:
       MovImm(kScratchX, int64_t(env.DeadlineFlagAddress()), true);
-      as.ldrb(aj::w17, aj::ptr(aj::x16));
+      as.ldrb(aj::w17, aj::ptr(aj::x16, 7));
       as.cbnz(aj::w17, Stub(in.aux));
       if (in.cond) {
-        as.ldr(aj::x17, aj::ptr(aj::x16, 8));
+        as.ldr(aj::x17, aj::ptr(aj::x16));
         as.mov(aj::x9, aj::sp);
         as.cmp(aj::x9, aj::x17);
         as.b(CondCode::kLO, Stub(uint32_t(in.imm)));

@@ -99,6 +99,12 @@ struct Emitter::Impl {
   const Allocation* alloc = nullptr;
   std::vector<Label> blocks;
   std::vector<std::pair<uint32_t, Label>> stubs;
+  // Entry polls that failed their one compare: time-out (flag in r11 set) or stack overflow.
+  struct PollStub {
+    uint32_t timeout_site, stack_site;
+    Label label;
+  };
+  std::vector<PollStub> poll_stubs;
   int32_t spill_base = 0;
   uint32_t saved_mask = 0;
   uint32_t next_block = 0;
@@ -556,12 +562,14 @@ void Emitter::Impl::EmitChecks(const MInst& in) {
     case kTrap: as.jmp(Stub(in.aux)); return;
     case kPoll:
       as.mov(x86::r11, Imm(env.DeadlineFlagAddress()));
-      as.cmp(x86::byte_ptr(x86::r11), 0);
-      as.jne(Stub(in.aux));
-      if (in.cond) {
-        as.cmp(x86::rsp, x86::ptr(x86::r11, 8));
-        as.jb(Stub(uint32_t(in.imm)));
+      if (in.cond) {  // function entry: one compare catches a time-out too (see codegen.h)
+        poll_stubs.push_back({in.aux, uint32_t(in.imm), as.newLabel()});
+        as.cmp(x86::rsp, x86::ptr(x86::r11));
+        as.jb(poll_stubs.back().label);
+        return;
       }
+      as.cmp(x86::byte_ptr(x86::r11, 7), 0);
+      as.jne(Stub(in.aux));
       return;
     default: {  // kDivCheck
       uint32_t b = UseGp(in.b, kScratchGp2);
@@ -676,6 +684,12 @@ void Emitter::Impl::SplitIrText(ir::FuncId id) {
 }
 
 void Emitter::Impl::EmitStubs() {
+  for (const PollStub& p : poll_stubs) {  // r11 still holds the flags' address
+    as.bind(p.label);
+    as.cmp(x86::byte_ptr(x86::r11, 7), 0);
+    as.jne(Stub(p.timeout_site));
+    as.jmp(Stub(p.stack_site));
+  }
   for (size_t i = 0; i < stubs.size(); ++i) {  // Stub() may not add more here
     as.bind(stubs[i].second);
     as.mov(x86::edi, Imm(stubs[i].first));
@@ -687,6 +701,7 @@ void Emitter::Impl::EmitStubs() {
 void Emitter::Impl::EmitFunction(ir::FuncId id, std::string& error) {
   blocks.clear();
   stubs.clear();
+  poll_stubs.clear();
   cur_func = id;
   for (size_t b = 0; b < f->blocks.size(); ++b) blocks.push_back(as.newLabel());
   as.align(AlignMode::kCode, 16);

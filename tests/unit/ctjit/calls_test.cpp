@@ -333,6 +333,61 @@ bb0:
   CHECK(CallI(m, "hog") == 0);
 }
 
+// Loop-free code is stopped by the poll at function entry, which shares one compare with the
+// stack check: a time-out there must not be reported as a stack overflow, nor the reverse.
+TEST_CASE("recursion without loops times out; unbounded recursion is a stack overflow") {
+  ir::Module m = Parse(R"(
+fn @fib(%0: i64) -> i64 {
+bb0:
+  %1:i64 = iconst 2
+  %2:i8 = icmp slt i64 %0, %1
+  condbr %2, bb1, bb2
+bb1:
+  ret %0
+bb2:
+  %3:i64 = iconst 1
+  %4:i64 = sub %0, %3
+  %5:i64 = call @fib(%4: i64)
+  %6:i64 = sub %4, %3
+  %7:i64 = call @fib(%6: i64)
+  %8:i64 = add %5, %7
+  ret %8
+}
+fn @slow() -> i64 {
+bb0:
+  %0:i64 = iconst 90
+  %1:i64 = call @fib(%0: i64)
+  ret %1
+}
+fn @down(%0: i64) -> i64 {
+bb0:
+  %1:i64 = iconst 1
+  %2:i64 = add %0, %1
+  %3:i64 = call @down(%2: i64)
+  %4:i64 = add %3, %1
+  ret %4
+}
+fn @deep() -> i64 {
+bb0:
+  %0:i64 = iconst 0
+  %1:i64 = call @down(%0: i64)
+  ret %1
+}
+)");
+  CHECK(CallI(m, "fib", {20}) == 6765);
+  ctjit::JitOptions limited;
+  limited.ct_time_limit_seconds = 0.2;
+  auto timeout = CallFail(m, "slow", limited);
+  REQUIRE(timeout);
+  CHECK(timeout->kind == ir::EvalFailure::Kind::Timeout);
+  CHECK(timeout->function == "fib");
+  auto overflow = CallFail(m, "deep", limited);
+  REQUIRE(overflow);
+  CHECK(overflow->kind != ir::EvalFailure::Kind::Timeout);
+  CHECK(overflow->message.find("stack overflow") != std::string::npos);
+  CHECK(overflow->function == "down");
+}
+
 TEST_CASE("instruction selection: add of two i32 params, compare fused with the branch") {
   ir::Module m = Parse(R"(
 fn @add(%0: i32, %1: i32) -> i32 {
