@@ -207,7 +207,7 @@ bool Jit::State::MaterializeGlobal(ir::GlobalId g, std::vector<ir::GlobalId>& fr
     failure = MakeFailure(EvalFailure::Kind::MemoryLimit, "cannot allocate global `" + gl.name + "`");
     return false;
   }
-  std::memcpy(mem, gl.bytes.data(), std::min<size_t>(gl.bytes.size(), gl.size));
+  if (!gl.bytes.empty()) std::memcpy(mem, gl.bytes.data(), std::min<size_t>(gl.bytes.size(), gl.size));
   owned.push_back(mem);
   globals[g] = mem;
   fresh.push_back(g);

@@ -181,8 +181,9 @@ TEST_CASE("MakeExecutable rejects memory it did not allocate; zero-size allocati
 }
 
 TEST_CASE("trace: Map, Protect and FlushICache events with their sizes and protections") {
-  ExecMemory mem;
+  // Declared first: ~ExecMemory still reports Unmap events to the trace.
   std::vector<ExecEvent> events;
+  ExecMemory mem;
   mem.SetTrace([&](const ExecEvent& e) { events.push_back(e); });
   std::string error;
   uint8_t* p = mem.AllocateWritable(100, &error);
@@ -231,8 +232,9 @@ TEST_CASE("trace: destruction unmaps the reservation") {
 TEST_CASE("Rwx: one read-write-execute mapping, shared by batches, and the code runs") {
   auto code = Return42Code();
   if (code.empty()) return;
-  ExecMemory mem(ExecPolicy::Rwx);
+  // Declared first: ~ExecMemory still reports Unmap events to the trace.
   std::vector<ExecEvent> events;
+  ExecMemory mem(ExecPolicy::Rwx);
   mem.SetTrace([&](const ExecEvent& e) { events.push_back(e); });
   std::string error;
   uint8_t* p = mem.AllocateWritable(code.size(), &error);
