@@ -7,6 +7,7 @@
 #include "interp/interpreter.h"
 #include "ir_fixture.h"
 #include "platform/symbols.h"
+#include "../sanitizers.h"
 
 using namespace thrustc;
 using namespace thrustc::interp::test;
@@ -199,7 +200,8 @@ TEST_CASE("RunMain passes a real argc/argv and returns main's result") {
   CHECK(exit_code == 300 + 'A');
 }
 
-TEST_CASE("speed: a tight loop runs at tens of millions of IR instructions per second") {
+TEST_CASE("speed: a tight loop runs at tens of millions of IR instructions per second" *
+          doctest::skip(kSanitizedBuild)) {
   platform::Symbols symbols;
   interp::Interpreter interp(symbols);
   ir::Module m;
