@@ -12,16 +12,12 @@
 #include <filesystem>
 #include <memory>
 
-#if THRUSTC_WITH_AOT
 #include "aot/aot.h"
-#endif
 #include "driver/backends.h"
 #include "driver/output_file.h"
 #include "driver/phase_timer.h"
 #include "driver/timed_evaluator.h"
-#if THRUSTC_WITH_CIMPORT
 #include "cimport/cimport.h"
-#endif
 #include "frontend/lexer.h"
 #include "frontend/parser.h"
 #include "frontend/sema.h"
@@ -247,7 +243,6 @@ int AotError(const std::string& error) {
   return kExitProgramError;
 }
 
-#if THRUSTC_WITH_AOT
 // The AOT backend (src/aot): options, the artifact kinds, and -ftime-report phases for its parts.
 aot::AotOptions AotOptionsOf(const Options& o) {
   aot::AotOptions a;
@@ -328,19 +323,8 @@ int BuildExecutable(Compilation& c) {
   std::remove(object.c_str());
   return ok ? kExitOk : AotError(error);
 }
-#else
-// Built without THRUSTC_WITH_AOT (the cross build of the compile-time path): no LLVM backend.
-int AotUnavailable() {
-  return AotError("-o, -c, -S, -emit and -print llvm-ir|asm are not available in this build "
-                  "(built without THRUSTC_WITH_AOT); run programs with -jit or -interp");
-}
-int EmitArtifact(Compilation&) { return AotUnavailable(); }
-int PrintArtifact(Compilation&) { return AotUnavailable(); }
-int BuildExecutable(Compilation&) { return AotUnavailable(); }
-#endif
 }  // namespace
 
-#if THRUSTC_WITH_CIMPORT
 // importC: every `importC "h";` item of every parsed file, in order, through libclang (section 11).
 bool ImportC(Compilation& c, frontend::CDecls& out) {
   std::vector<cimport::ImportRequest> requests;
@@ -358,20 +342,6 @@ bool ImportC(Compilation& c, frontend::CDecls& out) {
   cimport::ImportOptions options{c.options.include_dirs, c.options.defines, &c.sources, c.options.cimport_cache};
   return importer->import_headers(requests, options, out, c.diags);
 }
-#else
-// Built without THRUSTC_WITH_CIMPORT (the cross build): no libclang, so importC is an error.
-bool ImportC(Compilation& c, frontend::CDecls&) {
-  bool ok = true;
-  for (const frontend::Ast& a : c.asts)
-    for (frontend::NodeId item : a.items)
-      if (a[item].kind == frontend::NodeKind::ImportCItem) {
-        c.diags.Report(DiagKind::CHeaderError, a.Range(item),
-                       "importC is not available in this build (built without THRUSTC_WITH_CIMPORT)");
-        ok = false;
-      }
-  return ok;
-}
-#endif
 
 int Compile(const Options& options) {
   Compilation c(options);
