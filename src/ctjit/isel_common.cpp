@@ -275,11 +275,11 @@ void IselBase::LowerBlock(uint32_t b) {
     if (fusable) {
       ++cur_inst_;
       LowerCondBr(insts[i + 1], &in);
-      mb.succs = {insts[i + 1].b, insts[i + 1].c};
+      mb.succ[0] = insts[i + 1].b, mb.succ[1] = insts[i + 1].c, mb.succ_count = 2;
       return;
     }
-    if (in.op == ir::Op::Br) mb.succs = {in.a};
-    if (in.op == ir::Op::CondBr) mb.succs = {in.b, in.c};
+    if (in.op == ir::Op::Br) mb.succ[0] = in.a, mb.succ_count = 1;
+    if (in.op == ir::Op::CondBr) mb.succ[0] = in.b, mb.succ[1] = in.c, mb.succ_count = 2;
     LowerInst(in);
     if (ir::OpFamilyOf(in.op) == ir::OpFamily::Terminator) return;
   }

@@ -30,10 +30,23 @@ struct IselTarget {
   int64_t max_scale;         // largest power-of-two index scale an address may carry
 };
 
+// The per-function analysis of instruction selection, owned by the caller and reused for every
+// function of a batch, so a small function costs no allocations.
+struct IselScratch {
+  std::vector<const ir::Inst*> def;   // defining instruction of each IR register (null: parameter)
+  std::vector<uint32_t> use_count;
+  SlotPromotion promo;
+  std::vector<VReg> slot_vreg;        // promoted slot -> its virtual register
+  std::vector<int32_t> slot_disp;     // memory slot -> offset from the frame pointer
+};
+
 class IselBase {
  public:
-  IselBase(const ir::Module& m, ir::FuncId id, CodegenEnv& env, MFunction& out, const IselTarget& target)
-      : m_(m), fn_(m.functions[id]), id_(id), env_(env), out_(out), target_(target) {}
+  IselBase(const ir::Module& m, ir::FuncId id, CodegenEnv& env, MFunction& out, IselScratch& scratch,
+           const IselTarget& target)
+      : m_(m), fn_(m.functions[id]), id_(id), env_(env), out_(out), target_(target), def_(scratch.def),
+        use_count_(scratch.use_count), promo_(scratch.promo), slot_vreg_(scratch.slot_vreg),
+        slot_disp_(scratch.slot_disp) {}
   virtual ~IselBase() = default;
   bool Run(std::string& error);
 
@@ -73,11 +86,12 @@ class IselBase {
   const IselTarget& target_;
   std::string error_;
 
-  std::vector<const ir::Inst*> def_;   // defining instruction of each IR register (null: parameter)
-  std::vector<uint32_t> use_count_;
-  SlotPromotion promo_;
-  std::vector<VReg> slot_vreg_;        // promoted slot -> its virtual register
-  std::vector<int32_t> slot_disp_;     // memory slot -> offset from the frame pointer
+  // The analysis (IselScratch's fields).
+  std::vector<const ir::Inst*>& def_;
+  std::vector<uint32_t>& use_count_;
+  SlotPromotion& promo_;
+  std::vector<VReg>& slot_vreg_;
+  std::vector<int32_t>& slot_disp_;
   uint32_t frame_end_ = 0;             // bytes of locals below the save area
   uint32_t cur_block_ = 0;
   uint32_t cur_inst_ = 0;              // running IR instruction number (for listings)

@@ -89,6 +89,12 @@ struct Jit::State : CodegenEnv {
   };
   std::vector<CodeRange> ranges;
   std::optional<EvalFailure> failure;
+  // Working storage of the compile pipeline, reused by every function of every batch: a small
+  // function then costs no allocations.
+  IselScratch isel_scratch;
+  MFunction mf;
+  Liveness live;
+  Allocation alloc;
 
   State(platform::Symbols& s, JitOptions o) : symbols(s), options(o), memory(o.memory) {
     if (options.trace) {
@@ -263,12 +269,9 @@ bool Jit::State::CompileBatch(const std::vector<ir::FuncId>& batch) {
   std::string listing, error;
   target::Emitter emitter(*module, *this, options.print_asm ? &listing : nullptr);
   static const TargetRegs kRegs = target::MakeTargetRegs();
-  MFunction mf;
-  Liveness live;
-  Allocation alloc;
   for (ir::FuncId f : batch) {
     auto t0 = std::chrono::steady_clock::now();
-    if (!target::SelectInstructions(*module, f, *this, mf, error)) {
+    if (!target::SelectInstructions(*module, f, *this, mf, isel_scratch, error)) {
       failure = MakeFailure(EvalFailure::Kind::Internal, "ctjit: " + error, module->functions[f].name);
       return false;
     }

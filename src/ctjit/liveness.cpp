@@ -13,12 +13,10 @@ namespace {
 constexpr uint32_t kNotSeen = UINT32_MAX;
 constexpr uint32_t kManyBlocks = UINT32_MAX - 1;
 
-struct Bits {
-  std::vector<uint64_t> w;
-  void Resize(size_t n) { w.assign((n + 63) / 64, 0); }
-  void Set(uint32_t i) { w[i / 64] |= uint64_t(1) << (i % 64); }
-  bool Get(uint32_t i) const { return (w[i / 64] >> (i % 64)) & 1; }
-};
+using Scratch = Liveness::Scratch;
+
+bool GetBit(const uint64_t* w, uint32_t i) { return (w[i / 64] >> (i % 64)) & 1; }
+void SetBit(uint64_t* w, uint32_t i) { w[i / 64] |= uint64_t(1) << (i % 64); }
 
 template <typename F>
 void ForEachUse(const MInst& in, F&& f) {
@@ -27,9 +25,11 @@ void ForEachUse(const MInst& in, F&& f) {
   if (in.c != kNoVReg) f(in.c);
 }
 
-// Finds the values used in more than one block and numbers them densely.
-std::vector<uint32_t> FindGlobals(const MFunction& f, uint32_t& count) {
-  std::vector<uint32_t> home(f.vreg_class.size(), kNotSeen);
+// Finds the values used in more than one block and numbers them densely (s.home: vreg -> number
+// or kNotSeen; s.globals: number -> vreg). Returns how many there are.
+uint32_t FindGlobals(const MFunction& f, Scratch& s) {
+  std::vector<uint32_t>& home = s.home;
+  home.assign(f.vreg_class.size(), kNotSeen);
   for (uint32_t b = 0; b < f.blocks.size(); ++b) {
     for (uint32_t i = f.blocks[b].begin; i < f.blocks[b].end; ++i) {
       auto note = [&](VReg v) {
@@ -41,131 +41,168 @@ std::vector<uint32_t> FindGlobals(const MFunction& f, uint32_t& count) {
       if (f.insts[i].dst != kNoVReg) note(f.insts[i].dst);
     }
   }
-  count = 0;
-  for (uint32_t& h : home) h = h == kManyBlocks ? count++ : kNotSeen;
-  return home;
+  s.globals.clear();
+  for (VReg v = 0; v < home.size(); ++v) {
+    if (home[v] != kManyBlocks) {
+      home[v] = kNotSeen;
+      continue;
+    }
+    home[v] = uint32_t(s.globals.size());
+    s.globals.push_back(v);
+  }
+  return uint32_t(s.globals.size());
 }
 
-// Block-level live-in/live-out of the cross-block values.
-void SolveDataflow(const MFunction& f, const std::vector<uint32_t>& gidx, uint32_t count, std::vector<Bits>& live_in,
-                   std::vector<Bits>& live_out) {
+// Block-level live-in/live-out of the cross-block values: s.live_in/s.live_out hold `words`
+// 64-bit words per block.
+void SolveDataflow(const MFunction& f, Scratch& s, size_t words) {
   size_t nb = f.blocks.size();
-  std::vector<Bits> gen(nb), kill(nb);
-  live_in.assign(nb, {});
-  live_out.assign(nb, {});
+  const std::vector<uint32_t>& gidx = s.home;
+  for (std::vector<uint64_t>* v : {&s.gen, &s.kill, &s.live_in, &s.live_out}) v->assign(nb * words, 0);
   for (size_t b = 0; b < nb; ++b) {
-    gen[b].Resize(count), kill[b].Resize(count), live_in[b].Resize(count), live_out[b].Resize(count);
+    uint64_t* gen = &s.gen[b * words];
+    uint64_t* kill = &s.kill[b * words];
     for (uint32_t i = f.blocks[b].begin; i < f.blocks[b].end; ++i) {
       const MInst& in = f.insts[i];
       ForEachUse(in, [&](VReg v) {
-        if (!IsPhys(v) && gidx[v] != kNotSeen && !kill[b].Get(gidx[v])) gen[b].Set(gidx[v]);
+        if (!IsPhys(v) && gidx[v] != kNotSeen && !GetBit(kill, gidx[v])) SetBit(gen, gidx[v]);
       });
-      if (in.dst != kNoVReg && !IsPhys(in.dst) && gidx[in.dst] != kNotSeen) kill[b].Set(gidx[in.dst]);
+      if (in.dst != kNoVReg && !IsPhys(in.dst) && gidx[in.dst] != kNotSeen) SetBit(kill, gidx[in.dst]);
     }
   }
-  size_t words = (count + 63) / 64;
   for (bool changed = true; changed;) {
     changed = false;
     for (size_t b = nb; b-- > 0;) {
       for (size_t w = 0; w < words; ++w) {
         uint64_t out = 0;
-        for (uint32_t s : f.blocks[b].succs) out |= live_in[s].w[w];
-        uint64_t in = gen[b].w[w] | (out & ~kill[b].w[w]);
-        if (out != live_out[b].w[w] || in != live_in[b].w[w]) changed = true;
-        live_out[b].w[w] = out;
-        live_in[b].w[w] = in;
+        for (uint32_t succ : f.blocks[b].Succs()) out |= s.live_in[succ * words + w];
+        uint64_t in = s.gen[b * words + w] | (out & ~s.kill[b * words + w]);
+        if (out != s.live_out[b * words + w] || in != s.live_in[b * words + w]) changed = true;
+        s.live_out[b * words + w] = out;
+        s.live_in[b * words + w] = in;
       }
     }
   }
 }
 
-void ComputeFixedRanges(const MFunction& f, uint32_t phys_count, Liveness& out) {
-  out.fixed.assign(phys_count, {});
-  std::vector<uint32_t> last_def(phys_count, 0);
+// Widens the intervals of cross-block values to the blocks they are live into or out of.
+void ExtendAcrossBlocks(const MFunction& f, Scratch& s, size_t words) {
+  for (size_t b = 0; b < f.blocks.size(); ++b) {
+    const MBlock& blk = f.blocks[b];
+    if (blk.begin == blk.end) continue;
+    for (size_t w = 0; w < words; ++w) {
+      for (uint64_t m = s.live_in[b * words + w]; m; m &= m - 1) {
+        VReg v = s.globals[w * 64 + __builtin_ctzll(m)];
+        s.start[v] = std::min(s.start[v], 2 * blk.begin);
+      }
+      for (uint64_t m = s.live_out[b * words + w]; m; m &= m - 1) {
+        VReg v = s.globals[w * 64 + __builtin_ctzll(m)];
+        s.end[v] = std::max(s.end[v], 2 * blk.end - 1);
+      }
+    }
+  }
+}
+
+// Every (register, range) in which a physical register is pinned or clobbered, in MIR order.
+void CollectPinned(const MFunction& f, uint32_t phys_count, Scratch& s) {
+  s.pinned.clear();
+  std::vector<uint32_t>& last_def = s.last_def;
   for (const MBlock& blk : f.blocks) {
-    for (uint32_t p = 0; p < phys_count; ++p) last_def[p] = 2 * blk.begin;
+    last_def.assign(phys_count, 2 * blk.begin);
     for (uint32_t i = blk.begin; i < blk.end; ++i) {
       const MInst& in = f.insts[i];
-      auto use = [&](uint32_t p) { out.fixed[p].push_back({last_def[p], 2 * i}); };
+      auto use = [&](uint32_t p) { s.pinned.push_back({p, {last_def[p], 2 * i}}); };
+      auto clobber = [&](uint32_t p) { s.pinned.push_back({p, {2 * i + 1, 2 * i + 1}}); };
       ForEachUse(in, [&](VReg v) {
         if (IsPhys(v)) use(PhysOf(v));
       });
       for (uint32_t m = in.use_mask; m; m &= m - 1) use(uint32_t(__builtin_ctz(m)));
-      for (uint32_t m = in.clobber_mask; m; m &= m - 1) out.fixed[__builtin_ctz(m)].push_back({2 * i + 1, 2 * i + 1});
+      for (uint32_t m = in.clobber_mask; m; m &= m - 1) clobber(uint32_t(__builtin_ctz(m)));
       for (uint32_t m = in.def_mask; m; m &= m - 1) last_def[__builtin_ctz(m)] = 2 * i + 1;
       if (in.dst != kNoVReg && IsPhys(in.dst)) {
         last_def[PhysOf(in.dst)] = 2 * i + 1;
-        out.fixed[PhysOf(in.dst)].push_back({2 * i + 1, 2 * i + 1});
+        clobber(PhysOf(in.dst));
       }
     }
   }
-  // Sorted and merged, so both starts and ends increase (the allocator binary-searches them).
-  for (auto& ranges : out.fixed) {
-    std::sort(ranges.begin(), ranges.end());
-    size_t n = 0;
-    for (const auto& r : ranges) {
-      if (n && r.first <= ranges[n - 1].second + 1) ranges[n - 1].second = std::max(ranges[n - 1].second, r.second);
-      else ranges[n++] = r;
+}
+
+// Groups the pinned ranges by register (a counting sort), then sorts and merges each group, so
+// both starts and ends increase (the allocator binary-searches them).
+void ComputeFixedRanges(const MFunction& f, uint32_t phys_count, Liveness& out) {
+  Scratch& s = out.scratch;
+  CollectPinned(f, phys_count, s);
+  std::vector<uint32_t>& begin = out.fixed_begin;
+  begin.assign(phys_count + 1, 0);
+  for (const auto& [p, r] : s.pinned) ++begin[p + 1];
+  for (uint32_t p = 0; p < phys_count; ++p) begin[p + 1] += begin[p];
+  out.fixed.resize(s.pinned.size());
+  std::vector<uint32_t>& next = s.first;  // reused: where the next range of each register goes
+  next.assign(begin.begin(), begin.end() - 1);
+  for (const auto& [p, r] : s.pinned) out.fixed[next[p]++] = r;
+  auto by_start = [](const FixedRange& x, const FixedRange& y) {
+    return x.start != y.start ? x.start < y.start : x.end < y.end;
+  };
+  uint32_t n = 0;
+  for (uint32_t p = 0; p < phys_count; ++p) {
+    auto first = out.fixed.begin() + begin[p], last = out.fixed.begin() + begin[p + 1];
+    if (!std::is_sorted(first, last, by_start)) std::sort(first, last, by_start);
+    begin[p] = n;
+    for (auto it = first; it != last; ++it) {
+      if (n > begin[p] && it->start <= out.fixed[n - 1].end + 1) out.fixed[n - 1].end = std::max(out.fixed[n - 1].end, it->end);
+      else out.fixed[n++] = *it;
     }
-    ranges.resize(n);
   }
+  begin[phys_count] = n;
+  out.fixed.resize(n);
+}
+
+// Intervals sorted by start with a counting sort over the positions: linear, where a comparison
+// sort was the largest cost of big functions.
+void SortIntervals(const MFunction& f, Liveness& out) {
+  Scratch& s = out.scratch;
+  size_t nv = f.vreg_class.size();
+  size_t positions = 2 * f.insts.size() + 2;
+  std::vector<uint32_t>& first = s.first;
+  first.assign(positions + 1, 0);
+  for (VReg v = 0; v < nv; ++v)
+    if (s.start[v] != UINT32_MAX) ++first[s.start[v] + 1];
+  for (size_t p = 1; p <= positions; ++p) first[p] += first[p - 1];
+  out.intervals.resize(first[positions]);
+  for (VReg v = 0; v < nv; ++v)
+    if (s.start[v] != UINT32_MAX) out.intervals[first[s.start[v]]++] = {v, s.start[v], s.end[v], s.hint[v]};
 }
 
 }  // namespace
 
 void ComputeLiveness(const MFunction& f, uint32_t phys_count, uint16_t move_op, Liveness& out) {
+  Scratch& s = out.scratch;
   size_t nv = f.vreg_class.size();
-  std::vector<uint32_t> start(nv, UINT32_MAX), end(nv, 0);
-  std::vector<VReg> hint(nv, kNoVReg);
+  s.start.assign(nv, UINT32_MAX);
+  s.end.assign(nv, 0);
+  s.hint.assign(nv, kNoVReg);
   for (uint32_t i = 0; i < f.insts.size(); ++i) {
     const MInst& in = f.insts[i];
     ForEachUse(in, [&](VReg v) {
       if (IsPhys(v)) return;
-      start[v] = std::min(start[v], 2 * i);
-      end[v] = std::max(end[v], 2 * i);
+      s.start[v] = std::min(s.start[v], 2 * i);
+      s.end[v] = std::max(s.end[v], 2 * i);
     });
     if (in.dst != kNoVReg && !IsPhys(in.dst)) {
-      start[in.dst] = std::min(start[in.dst], 2 * i + 1);
-      end[in.dst] = std::max(end[in.dst], 2 * i + 1);
+      s.start[in.dst] = std::min(s.start[in.dst], 2 * i + 1);
+      s.end[in.dst] = std::max(s.end[in.dst], 2 * i + 1);
     }
     if (in.op == move_op && in.dst != kNoVReg && in.a != kNoVReg) {
-      if (!IsPhys(in.dst)) hint[in.dst] = in.a;
-      if (!IsPhys(in.a) && hint[in.a] == kNoVReg) hint[in.a] = in.dst;
+      if (!IsPhys(in.dst)) s.hint[in.dst] = in.a;
+      if (!IsPhys(in.a) && s.hint[in.a] == kNoVReg) s.hint[in.a] = in.dst;
     }
   }
-  uint32_t count = 0;
-  std::vector<uint32_t> gidx = FindGlobals(f, count);
-  if (count) {
-    std::vector<Bits> live_in, live_out;
-    SolveDataflow(f, gidx, count, live_in, live_out);
-    std::vector<VReg> globals(count);
-    for (VReg v = 0; v < nv; ++v)
-      if (gidx[v] != kNotSeen) globals[gidx[v]] = v;
-    for (size_t b = 0; b < f.blocks.size(); ++b) {
-      const MBlock& blk = f.blocks[b];
-      if (blk.begin == blk.end) continue;
-      for (size_t w = 0; w < live_in[b].w.size(); ++w) {
-        for (uint64_t m = live_in[b].w[w]; m; m &= m - 1) {
-          VReg v = globals[w * 64 + __builtin_ctzll(m)];
-          start[v] = std::min(start[v], 2 * blk.begin);
-        }
-        for (uint64_t m = live_out[b].w[w]; m; m &= m - 1) {
-          VReg v = globals[w * 64 + __builtin_ctzll(m)];
-          end[v] = std::max(end[v], 2 * blk.end - 1);
-        }
-      }
-    }
+  if (uint32_t count = FindGlobals(f, s)) {
+    size_t words = (count + 63) / 64;
+    SolveDataflow(f, s, words);
+    ExtendAcrossBlocks(f, s, words);
   }
-  // Sorted by start with a counting sort over the positions: linear, where a comparison sort
-  // was the largest cost of big functions.
-  size_t positions = 2 * f.insts.size() + 2;
-  std::vector<uint32_t> first(positions + 1, 0);
-  for (VReg v = 0; v < nv; ++v)
-    if (start[v] != UINT32_MAX) ++first[start[v] + 1];
-  for (size_t p = 1; p <= positions; ++p) first[p] += first[p - 1];
-  out.intervals.resize(first[positions]);
-  for (VReg v = 0; v < nv; ++v)
-    if (start[v] != UINT32_MAX) out.intervals[first[start[v]]++] = {v, start[v], end[v], hint[v]};
+  SortIntervals(f, out);
   ComputeFixedRanges(f, phys_count, out);
 }
 

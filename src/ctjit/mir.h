@@ -4,6 +4,7 @@
 // liveness.cpp, regalloc.cpp and slot_promotion.cpp work on it through a TargetRegs description.
 #pragma once
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "ir/ir.h"
@@ -40,7 +41,10 @@ struct MInst {
 
 struct MBlock {
   uint32_t begin = 0, end = 0;  // instruction range
-  std::vector<uint32_t> succs;
+  // A block ends in ret (no successor), br (one) or condbr (two): a fixed pair, no allocation.
+  uint32_t succ[2] = {};
+  uint32_t succ_count = 0;
+  std::span<const uint32_t> Succs() const { return {succ, succ_count}; }
 };
 
 struct MFunction {
@@ -49,6 +53,14 @@ struct MFunction {
   std::vector<RegClass> vreg_class;
   uint32_t frame_bytes = 0;     // locals (slots, spill area comes after)
   uint32_t outgoing_bytes = 0;  // stack area for outgoing call arguments
+  // Empties the function for the next one, keeping the vectors' memory (one MFunction serves a
+  // whole batch, so small functions cost no allocations).
+  void Clear() {
+    insts.clear();
+    blocks.clear();
+    vreg_class.clear();
+    frame_bytes = outgoing_bytes = 0;
+  }
   VReg NewVReg(RegClass c) {
     vreg_class.push_back(c);
     return VReg(vreg_class.size() - 1);
@@ -70,10 +82,28 @@ struct Interval {
   VReg hint = kNoVReg;  // a vreg this one is copied from or to (same register preferred)
 };
 
+// [start, end] positions in which a physical register holds a fixed value or is clobbered.
+struct FixedRange {
+  uint32_t start, end;
+};
+
 struct Liveness {
   std::vector<Interval> intervals;  // sorted by start
-  // Ranges in which each physical register holds a fixed value or is clobbered, sorted.
-  std::vector<std::vector<std::pair<uint32_t, uint32_t>>> fixed;
+  // The fixed ranges of every physical register in one flat array, grouped by register, each
+  // group sorted and merged (so starts and ends both increase): register p's are
+  // fixed[fixed_begin[p] .. fixed_begin[p + 1]).
+  std::vector<FixedRange> fixed;
+  std::vector<uint32_t> fixed_begin;
+  std::span<const FixedRange> Fixed(uint32_t p) const {
+    return {fixed.data() + fixed_begin[p], fixed.data() + fixed_begin[p + 1]};
+  }
+  // ComputeLiveness's working storage, kept so that the next function reuses its memory.
+  struct Scratch {
+    std::vector<uint32_t> start, end, home, first, last_def;
+    std::vector<std::pair<uint32_t, FixedRange>> pinned;  // (register, range) as found
+    std::vector<VReg> hint, globals;
+    std::vector<uint64_t> gen, kill, live_in, live_out;  // blocks x words of cross-block values
+  } scratch;
 };
 
 // Where each virtual register lives after allocation.
@@ -83,6 +113,7 @@ struct Allocation {
   std::vector<int32_t> spill_slot;  // frame offset below the locals (bytes), for spilled vregs
   uint32_t spill_bytes = 0;
   uint32_t used_callee_saved = 0;   // mask of callee-saved registers to save and restore
+  std::vector<int32_t> active;      // working storage of the allocator, reused by the next function
 };
 
 // liveness.cpp: live intervals over the MIR (block-level dataflow for values crossing blocks).
@@ -96,6 +127,7 @@ void AllocateRegisters(const MFunction& f, const Liveness& live, const TargetReg
 struct SlotPromotion {
   std::vector<ir::Type> slot_type;   // Void = stays in memory
   std::vector<uint32_t> reg_slot;    // IR reg -> promoted slot whose address it is, or UINT32_MAX
+  std::vector<bool> rejected;        // working storage: slots seen escaping
 };
 void PromoteSlots(const ir::Function& fn, SlotPromotion& out);
 

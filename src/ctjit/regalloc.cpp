@@ -3,6 +3,7 @@
 // fixed range (call arguments, results, clobbers) anywhere in the interval, so values that live
 // across calls end up in callee-saved registers or, when none is left, in stack slots.
 #include <algorithm>
+#include <array>
 
 #include "ctjit/mir.h"
 
@@ -10,21 +11,21 @@ namespace thrustc::ctjit {
 
 namespace {
 
-using Ranges = std::vector<std::pair<uint32_t, uint32_t>>;
-
 // Does any fixed range of a physical register intersect [start, end]? (Ranges are disjoint.)
-bool Conflicts(const Ranges& ranges, uint32_t start, uint32_t end) {
+bool Conflicts(std::span<const FixedRange> ranges, uint32_t start, uint32_t end) {
   auto it = std::lower_bound(ranges.begin(), ranges.end(), start,
-                             [](const std::pair<uint32_t, uint32_t>& r, uint32_t s) { return r.second < s; });
-  for (; it != ranges.end() && it->first <= end; ++it)
-    if (it->second >= start) return true;
+                             [](const FixedRange& r, uint32_t s) { return r.end < s; });
+  for (; it != ranges.end() && it->start <= end; ++it)
+    if (it->end >= start) return true;
   return false;
 }
 
 class LinearScan {
  public:
   LinearScan(const MFunction& f, const Liveness& live, const TargetRegs& t, Allocation& out)
-      : f_(f), live_(live), target_(t), out_(out), owner_(t.phys_count, -1) {}
+      : f_(f), live_(live), target_(t), out_(out) {
+    owner_.fill(-1);
+  }
 
   void Run() {
     out_.reg.assign(f_.vreg_class.size(), Allocation::kUnassigned);
@@ -44,7 +45,7 @@ class LinearScan {
 
  private:
   bool Usable(uint32_t p, const Interval& cur) const {
-    return owner_[p] < 0 && !Conflicts(live_.fixed[p], cur.start, cur.end);
+    return owner_[p] < 0 && !Conflicts(live_.Fixed(p), cur.start, cur.end);
   }
 
   const std::vector<uint32_t>& ClassRegs(VReg v) const {
@@ -69,7 +70,7 @@ class LinearScan {
     for (size_t k = 0; k < active_.size(); ++k) {
       const Interval& x = live_.intervals[size_t(active_[k])];
       if (f_.vreg_class[x.vreg] != f_.vreg_class[cur.vreg] || x.end <= cur.end) continue;
-      if (Conflicts(live_.fixed[size_t(out_.reg[x.vreg])], cur.start, cur.end)) continue;
+      if (Conflicts(live_.Fixed(uint32_t(out_.reg[x.vreg])), cur.start, cur.end)) continue;
       if (best < 0 || x.end > live_.intervals[size_t(active_[size_t(best)])].end) best = int32_t(k);
     }
     if (best < 0) return -1;
@@ -109,14 +110,16 @@ class LinearScan {
   const Liveness& live_;
   const TargetRegs& target_;
   Allocation& out_;
-  std::vector<int32_t> owner_;   // physical register -> interval index holding it
-  std::vector<int32_t> active_;  // intervals currently in registers
+  std::array<int32_t, 32> owner_;  // physical register -> interval index holding it (masks are 32 bits)
+  std::vector<int32_t>& active_ = out_.active;
 };
 
 }  // namespace
 
 void AllocateRegisters(const MFunction& f, const Liveness& live, const TargetRegs& target, Allocation& out) {
-  out = Allocation{};
+  out.spill_bytes = 0;
+  out.used_callee_saved = 0;
+  out.active.clear();
   LinearScan(f, live, target, out).Run();
 }
 

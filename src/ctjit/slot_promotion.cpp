@@ -32,7 +32,8 @@ void RejectOperand(const SlotPromotion& p, std::vector<bool>& rejected, uint32_t
 void PromoteSlots(const ir::Function& fn, SlotPromotion& out) {
   out.slot_type.assign(fn.slots.size(), kRejected);
   out.reg_slot.assign(fn.reg_types.size(), kNone);
-  std::vector<bool> rejected(fn.slots.size(), false);
+  std::vector<bool>& rejected = out.rejected;
+  rejected.assign(fn.slots.size(), false);
   for (const ir::Block& b : fn.blocks)
     for (const ir::Inst& in : b.insts)
       if (in.op == ir::Op::SlotAddr && in.dst < out.reg_slot.size() && in.a < fn.slots.size())

@@ -29,9 +29,10 @@ Cond IntCond(ir::Pred p) {
 
 }  // namespace
 
-bool SelectInstructions(const ir::Module& m, ir::FuncId id, CodegenEnv& env, MFunction& out, std::string& error) {
-  out = MFunction{};
-  return Isel(m, id, env, out).Run(error);
+bool SelectInstructions(const ir::Module& m, ir::FuncId id, CodegenEnv& env, MFunction& out, IselScratch& scratch,
+                        std::string& error) {
+  out.Clear();
+  return Isel(m, id, env, out, scratch).Run(error);
 }
 
 void Isel::LowerCondBr(const ir::Inst& in, const ir::Inst* fused) {

@@ -15,15 +15,17 @@
 namespace thrustc::ctjit::x64 {
 
 // Lowers one IR function to MIR. False with `error` ("not supported yet: ...") when it cannot.
-bool SelectInstructions(const ir::Module& m, ir::FuncId id, CodegenEnv& env, MFunction& out, std::string& error);
+// `scratch` is working storage the caller keeps across the functions of a batch.
+bool SelectInstructions(const ir::Module& m, ir::FuncId id, CodegenEnv& env, MFunction& out, IselScratch& scratch,
+                        std::string& error);
 
 // What the shared half of instruction selection (isel_common.cpp) emits on this target.
 inline constexpr IselTarget kIselTarget = {kMov, kMovImm, kLea, kAlu, kExt, kPoll, kAnd, kImul, kRbp, kSaveAreaBytes, 8};
 
 class Isel : public IselBase {
  public:
-  Isel(const ir::Module& m, ir::FuncId id, CodegenEnv& env, MFunction& out)
-      : IselBase(m, id, env, out, kIselTarget) {}
+  Isel(const ir::Module& m, ir::FuncId id, CodegenEnv& env, MFunction& out, IselScratch& scratch)
+      : IselBase(m, id, env, out, scratch, kIselTarget) {}
 
  private:
   // isel_x64.cpp

@@ -52,12 +52,14 @@ Assembled Assemble(const std::string& ir_text) {
   Assembled out;
   ctjit::a64::Emitter emitter(m, env, &out.text);
   const ctjit::TargetRegs regs = ctjit::a64::MakeTargetRegs();
+  // One set of working storage for the whole batch, as the Jit keeps it.
+  ctjit::IselScratch scratch;
+  ctjit::MFunction mf;
+  ctjit::Liveness live;
+  ctjit::Allocation alloc;
   for (ir::FuncId f = 0; f < m.functions.size(); ++f) {
     if (m.functions[f].IsExternal()) continue;
-    ctjit::MFunction mf;
-    ctjit::Liveness live;
-    ctjit::Allocation alloc;
-    if (!ctjit::a64::SelectInstructions(m, f, env, mf, out.error)) return out;
+    if (!ctjit::a64::SelectInstructions(m, f, env, mf, scratch, out.error)) return out;
     ctjit::ComputeLiveness(mf, ctjit::a64::kPhysCount, ctjit::a64::kMov, live);
     ctjit::AllocateRegisters(mf, live, regs, alloc);
     if (!emitter.AddFunction(f, mf, alloc, out.error)) return out;
