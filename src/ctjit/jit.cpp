@@ -95,6 +95,10 @@ struct Jit::State : CodegenEnv {
   MFunction mf;
   Liveness live;
   Allocation alloc;
+  // CollectClosure's marks, sized by the module once: an entry equal to `visit` means "seen in
+  // this Run", so a Run does not pay for clearing (or allocating) marks for the whole module.
+  std::vector<uint32_t> seen_fn, seen_gl;
+  uint32_t visit = 0;
 
   State(platform::Symbols& s, JitOptions o) : symbols(s), options(o), memory(o.memory) {
     if (options.trace) {
@@ -166,10 +170,14 @@ void Jit::State::Adopt(const ir::Module& m) {
     func_addr.clear();
     globals.clear();
     ranges.clear();
+    seen_fn.clear();
+    seen_gl.clear();
   }
   module = &m;
   func_addr.resize(m.functions.size(), 0);
   globals.resize(m.globals.size(), nullptr);
+  seen_fn.resize(m.functions.size(), 0);
+  seen_gl.resize(m.globals.size(), 0);
 }
 
 bool Jit::State::ResolveExternal(ir::FuncId f, ir::FuncId caller, uint32_t loc) {
@@ -223,15 +231,19 @@ bool Jit::State::MaterializeGlobal(ir::GlobalId g, std::vector<ir::GlobalId>& fr
 // Every function the root can reach (calls, function addresses, pointers inside globals) that
 // has no code yet, plus the globals it touches, materialized now (their addresses go into code).
 bool Jit::State::CollectClosure(ir::FuncId root, std::vector<ir::FuncId>& batch, std::vector<ir::GlobalId>& fresh) {
-  std::vector<uint8_t> seen_fn(module->functions.size(), 0), seen_gl(module->globals.size(), 0);
+  if (++visit == 0) {  // wrapped around: old marks could match again
+    std::fill(seen_fn.begin(), seen_fn.end(), 0);
+    std::fill(seen_gl.begin(), seen_gl.end(), 0);
+    visit = 1;
+  }
   std::vector<ir::FuncId> work{root};
   std::vector<ir::GlobalId> gwork;
-  seen_fn[root] = 1;
+  seen_fn[root] = visit;
   auto add_fn = [&](ir::FuncId f) {
-    if (f < seen_fn.size() && !seen_fn[f]) seen_fn[f] = 1, work.push_back(f);
+    if (f < seen_fn.size() && seen_fn[f] != visit) seen_fn[f] = visit, work.push_back(f);
   };
   auto add_gl = [&](ir::GlobalId g) {
-    if (g < seen_gl.size() && !seen_gl[g]) seen_gl[g] = 1, gwork.push_back(g);
+    if (g < seen_gl.size() && seen_gl[g] != visit) seen_gl[g] = visit, gwork.push_back(g);
   };
   while (!work.empty() || !gwork.empty()) {
     if (!gwork.empty()) {
