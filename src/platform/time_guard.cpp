@@ -1,23 +1,38 @@
-// Time guard (see time_guard.h): one watchdog thread, started on first use and shared by every
-// Deadline, sleeps on a condition variable until the earliest armed deadline and then sets its
-// flag.
+// Time guard (see time_guard.h). Two mechanisms, one contract:
 //
-// Why a watchdog thread rather than a timer signal (timer_create/setitimer): a signal would also
-// land in whatever C function compile-time code happens to be in, making its system calls fail
-// with EINTR and changing what the program observes; it needs a process-wide handler that must
-// cooperate with the crash guard's; and it has no Windows equivalent. The thread touches nothing
-// but the flag byte. It is started once (tens of microseconds) and detached, so arming a deadline
-// afterwards costs one lock and one notify, which keeps the first call of a small compile-time
-// function inside its 20 µs budget. The shared state is deliberately leaked so no static
+// Linux: a POSIX timer (timer_create on CLOCK_MONOTONIC; one per thread, reused, plus one per
+// nested Deadline). Its expiry sends a real-time signal to the arming thread only
+// (SIGEV_THREAD_ID), naming the Deadline to fire; the handler sets the flag byte and nothing else. thrustc therefore never starts a thread of its
+// own. That matters beyond tidiness: Debian 12's qemu-user (7.2), which runs the AArch64 build's
+// tests, hangs a dynamically linked program as soon as it creates a thread.
+// Because the signal goes to the arming thread, the destructor (on that thread) needs no lock: a
+// signal that became due before the timer was disarmed is taken by this thread on its way back
+// from that system call, so the handler has finished before the destructor's next instruction. The handler is installed with SA_RESTART, so a C
+// function that compile-time code is in when the time runs out sees its system call restarted,
+// except for the few calls Linux never restarts (sleeps, poll/select), which return EINTR: that
+// lets a blocked `sleep` end at the time limit instead of outliving it.
+//
+// Elsewhere (macOS, Windows): one watchdog thread, started on first use and shared by every
+// Deadline, sleeps on a condition variable until the earliest armed deadline and then sets its
+// flag under the lock that Disarm takes. Its shared state is leaked on purpose so no static
 // destructor runs while the detached thread may still use it at exit.
 #include "platform/time_guard.h"
 
-#include <algorithm>
 #include <chrono>
+
+#if defined(__linux__)
+#include <signal.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <type_traits>
+#else
+#include <algorithm>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
 #include <vector>
+#endif
 
 namespace thrustc::platform {
 
@@ -34,6 +49,110 @@ int64_t NowNs() {
 }
 
 }  // namespace
+
+void Deadline::Fire() {
+  *flag_ = 1;
+  fired_.store(true, std::memory_order_release);
+}
+
+#if defined(__linux__)
+
+static_assert(std::is_same_v<timer_t, void*>, "Deadline::timer_ stores a timer_t");
+
+// Every timer's signal carries the address of a cell naming the Deadline to fire (null: none).
+using FireCell = Deadline* volatile;
+
+struct TimerSignal {
+  // A real-time signal low in the range: qemu-user keeps the top of the range for itself.
+  static int Number() { return SIGRTMIN + 2; }
+
+  static void Handle(int, siginfo_t* info, void*) {
+    if (info->si_code != SI_TIMER) return;
+    if (Deadline* d = *static_cast<FireCell*>(info->si_value.sival_ptr)) d->Fire();
+  }
+
+  static bool InstallOnce() {
+    static const bool installed = [] {
+      struct sigaction action = {};
+      action.sa_sigaction = Handle;
+      action.sa_flags = SA_SIGINFO | SA_RESTART;
+      sigemptyset(&action.sa_mask);
+      return sigaction(Number(), &action, nullptr) == 0;
+    }();
+    return installed;
+  }
+
+  // A timer whose signal goes to the calling thread and names *cell.
+  static bool Create(FireCell* cell, timer_t* timer) {
+    if (!InstallOnce()) return false;
+    sigevent event = {};
+    event.sigev_notify = SIGEV_THREAD_ID;
+    event.sigev_signo = Number();
+    event.sigev_value.sival_ptr = const_cast<Deadline**>(cell);
+    event._sigev_un._tid = gettid();  // sigev_notify_thread_id; glibc 2.36 lacks that name
+    return timer_create(CLOCK_MONOTONIC, &event, timer) == 0;
+  }
+
+  // seconds == 0 disarms. When disarming returns, a signal that was already due has been handled:
+  // it targets this thread, which takes pending signals on its way back from the system call.
+  static bool Set(timer_t timer, double seconds) {
+    itimerspec when = {};
+    when.it_value.tv_sec = static_cast<time_t>(seconds);
+    when.it_value.tv_nsec = static_cast<long>((seconds - double(when.it_value.tv_sec)) * 1e9);
+    if (seconds > 0 && when.it_value.tv_sec == 0 && when.it_value.tv_nsec == 0) when.it_value.tv_nsec = 1;
+    return timer_settime(timer, 0, &when, nullptr) == 0;
+  }
+};
+
+// The outermost Deadline of a thread reuses the thread's timer (created once): arming and
+// disarming are then one system call each. A Deadline nested inside another gets its own timer.
+struct ThreadTimer {
+  timer_t timer = nullptr;
+  bool created = false;
+  FireCell active = nullptr;
+  ~ThreadTimer() {
+    if (created) timer_delete(timer);
+  }
+};
+thread_local ThreadTimer t_timer;
+
+Deadline::Deadline(double seconds, volatile uint8_t* flag) : flag_(flag) {
+  // `!(seconds > 0)` also rejects NaN.
+  if (!(seconds > 0) || !flag || seconds >= kNeverSeconds) return;
+  due_ns_ = NowNs() + static_cast<int64_t>(seconds * 1e9);
+  // A timer_t is an id, and 0 is a valid one: whether there is a timer is kept apart.
+  timer_t timer;
+  bool have_timer;
+  if (t_timer.active == nullptr) {
+    if (!t_timer.created) t_timer.created = TimerSignal::Create(&t_timer.active, &t_timer.timer);
+    have_timer = t_timer.created;
+    timer = t_timer.timer;
+    if (have_timer) t_timer.active = this;
+  } else {
+    own_cell_ = this;
+    have_timer = owns_timer_ = TimerSignal::Create(&own_cell_, &timer);
+  }
+  if (!have_timer) {
+    failed_ = true;
+    return;
+  }
+  timer_ = timer;
+  armed_ = TimerSignal::Set(timer, seconds);
+  if (!armed_) Release(timer);
+  failed_ = !armed_;
+}
+
+void Deadline::Release(void* timer) {
+  TimerSignal::Set(static_cast<timer_t>(timer), 0);
+  if (owns_timer_) timer_delete(static_cast<timer_t>(timer));
+  else t_timer.active = nullptr;
+}
+
+Deadline::~Deadline() {
+  if (armed_) Release(timer_);
+}
+
+#else  // a watchdog thread
 
 class Watchdog {
  public:
@@ -82,11 +201,8 @@ class Watchdog {
   void FireDue() {
     const int64_t now = NowNs();
     auto due = [now](const Deadline* d) { return d->due_ns_ <= now; };
-    for (Deadline* d : armed_) {
-      if (!due(d)) continue;
-      *d->flag_ = 1;
-      d->fired_.store(true, std::memory_order_release);
-    }
+    for (Deadline* d : armed_)
+      if (due(d)) d->Fire();
     armed_.erase(std::remove_if(armed_.begin(), armed_.end(), due), armed_.end());
   }
 
@@ -97,7 +213,6 @@ class Watchdog {
 };
 
 Deadline::Deadline(double seconds, volatile uint8_t* flag) : flag_(flag) {
-  // `!(seconds > 0)` also rejects NaN.
   if (!(seconds > 0) || !flag || seconds >= kNeverSeconds) return;
   due_ns_ = NowNs() + static_cast<int64_t>(seconds * 1e9);
   armed_ = true;
@@ -107,5 +222,7 @@ Deadline::Deadline(double seconds, volatile uint8_t* flag) : flag_(flag) {
 Deadline::~Deadline() {
   if (armed_) Watchdog::Get().Disarm(this);
 }
+
+#endif
 
 }  // namespace thrustc::platform
