@@ -109,7 +109,7 @@ TEST_CASE("aarch64: homogeneous float aggregates travel as [N x float|double]") 
                {"define void @thrust_fn(ptr noalias sret([20 x i8]) align 8 %0, ptr %1)"});
 }
 
-TEST_CASE("aarch64: small aggregates as i64 / [2 x i64]; larger through a copy, sret in x8") {
+TEST_CASE("aarch64: small aggregates as i64 / [2 x i64], larger through a copy, sret in x8") {
   const std::string a64 = "aarch64-linux-gnu";
   CheckInOrder(LlvmIr(Module("{ i32 @0, i32 @4 } size 8 align 4"), a64), {"define i64 @thrust_fn(i64 %0)"});
   CheckInOrder(LlvmIr(Module("{ i32 @0, i32 @4, i32 @8 } size 12 align 4"), a64),

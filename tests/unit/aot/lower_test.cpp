@@ -178,7 +178,7 @@ bb0:
   CHECK(error.find("compile-time-only function 'ct'") != std::string::npos);
 }
 
-TEST_CASE("artifacts are written whole; a failure leaves no file") {
+TEST_CASE("artifacts are written whole, a failure leaves no file") {
   namespace fs = std::filesystem;
   ir::Module m = Parse("fn @main() -> i32 public {\nbb0:\n  %0:i32 = iconst 7\n  ret %0\n}\n");
   fs::path dir = fs::temp_directory_path() / ("thrustc_aot_test_" + std::to_string(::getpid()));

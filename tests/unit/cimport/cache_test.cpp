@@ -123,7 +123,7 @@ TEST_CASE("the second import comes from the cache, with the same declarations") 
   CHECK(second.decls.types.at(pair.fields[1].type).kind == CType::Kind::Float);
 }
 
-TEST_CASE("an edited header is parsed again; touching it without a change is not") {
+TEST_CASE("an edited header is parsed again, touching it without a change is not") {
   CacheSandbox box;
   box.Write("include/cached.h", Header(1));
   CHECK(Import(box).Value() == 1);

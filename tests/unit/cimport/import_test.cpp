@@ -103,7 +103,7 @@ TEST_CASE("functions: variadic, function pointers, size_t, skipped long double")
   CHECK(im.Type(im.Typedef("reducer_fn")->type).kind == CType::Kind::Function);
 }
 
-TEST_CASE("enums and constant macros become constants; other macros are skipped") {
+TEST_CASE("enums and constant macros become constants, other macros are skipped") {
   Imported im({"shapes.h"});
   CHECK(im.Constant("SHAPE_BOX")->int_value == 6);
   CHECK(im.Constant("COLOR_BLUE")->int_value == 4);

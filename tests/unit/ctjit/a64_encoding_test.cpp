@@ -105,7 +105,7 @@ bb0:
   CHECK(a.bytes.size() % 4 == 0);
 }
 
-TEST_CASE("a64: compare fused with the branch, no cset; cset when the value is used") {
+TEST_CASE("a64: compare fused with the branch, no cset, cset when the value is used") {
   Assembled a = Assemble(R"(
 fn @max(%0: i64, %1: i64) -> i64 {
 bb0:
@@ -139,7 +139,7 @@ bb0:
   CHECK(Has(a.text, ", 255"));
 }
 
-TEST_CASE("a64: checked division traps on zero and MIN / -1; remainder with msub") {
+TEST_CASE("a64: checked division traps on zero and MIN / -1, remainder with msub") {
   Assembled a = Assemble(R"(
 fn @div(%0: i32, %1: i32) -> i32 {
 bb0:
@@ -301,7 +301,7 @@ bb0:
 #endif
 }
 
-TEST_CASE("a64: shifts clamp counts at the width; bounds checks trap unsigned >= length") {
+TEST_CASE("a64: shifts clamp counts at the width, bounds checks trap unsigned >= length") {
   Assembled a = Assemble(R"(
 fn @shl(%0: i32, %1: i32) -> i32 {
 bb0:

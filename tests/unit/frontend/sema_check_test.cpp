@@ -119,7 +119,7 @@ TEST_CASE("all-paths return analysis") {
   CHECK(brk.Count(DiagKind::MissingReturn) == 1);
 }
 
-TEST_CASE("conditions must be bool; deref of untyped ptr is an error") {
+TEST_CASE("conditions must be bool, deref of untyped ptr is an error") {
   Run cond("fn main() s32 @public { var n: s32 = 1; while n { } return 0; }");
   CHECK(cond.Count(DiagKind::ConditionNotBool) == 1);
   Run deref("fn main() s32 @public { var p: ptr = nullptr; var n: s32 = deref p; return n; }");
@@ -178,7 +178,7 @@ TEST_CASE("main signatures") {
   CHECK(Run("fn main() u8 @public { return 0; }").Count(DiagKind::InvalidMain) == 1);
 }
 
-TEST_CASE("pointer arithmetic scales by the element size; ptr - ptr is ssize") {
+TEST_CASE("pointer arithmetic scales by the element size, ptr - ptr is ssize") {
   Run r(R"(fn diff(a: ptr[s64], b: ptr[s64]) ssize { return a - b; }
 fn step(p: ptr[s32]) ptr[s32] { return p + 3; }
 fn main() s32 @public { return 0; })");

@@ -98,7 +98,7 @@ void WriteByte(void* ctx) { *static_cast<volatile uint8_t*>(ctx) = 0x90; }
 
 }  // namespace
 
-TEST_CASE("W^X: no mapping is writable and executable after any step; the code runs") {
+TEST_CASE("W^X: no mapping is writable and executable after any step, the code runs") {
   auto code = Return42Code();
   if (code.empty()) return;  // no machine code for this host in the test
   ExecMemory mem;
@@ -164,7 +164,7 @@ TEST_CASE("W^X: chunks are page-aligned, distinct, and within rel32 reach of eac
   }
 }
 
-TEST_CASE("MakeExecutable rejects memory it did not allocate; zero-size allocation is an error") {
+TEST_CASE("MakeExecutable rejects memory it did not allocate, zero-size allocation is an error") {
   ExecMemory mem;
   std::string error;
   uint8_t local[16] = {};

@@ -26,7 +26,7 @@ TEST_CASE("finds printf in the C library and sqrt in the math library") {
   CHECK(libs[1] == "libm.so.6");
 }
 
-TEST_CASE("a missing name gives nullptr; a bad library path gives an error") {
+TEST_CASE("a missing name gives nullptr, a bad library path gives an error") {
   Symbols symbols;
   CHECK(symbols.Find("thrust_surely_not_a_symbol") == nullptr);
   std::string error;
