@@ -379,6 +379,10 @@ std::optional<EvalFailure> Jit::State::Invoke(ir::FuncId f, const uint64_t* gp, 
   int code;
   {
     platform::Deadline deadline(options.ct_time_limit_seconds, flags.Deadline());
+    if (deadline.Failed()) {  // never run time-limited code without its limit
+      SetRuntimeContext(outer);
+      return MakeFailure(EvalFailure::Kind::Internal, "ctjit: the system refused a timer for -ct-timeout");
+    }
     code = platform::RunGuarded(RunInvoke, &call);
   }
   double seconds = Since(t0);
