@@ -41,11 +41,24 @@ ir::Module Parse(const std::string& text) {
   return m;
 }
 
-// Runs f(args) on both executors and checks they agree; returns the count of comparisons.
-void Compare(const ir::Module& m, const std::string& fname, const std::vector<uint64_t>& args) {
+platform::Symbols& Syms() {
   static platform::Symbols symbols;
-  interp::Interpreter in(symbols);
-  ctjit::Jit jit(symbols);
+  return symbols;
+}
+
+// One interpreter and one JIT per module, reused for every comparison on it as a compilation
+// reuses its JIT (each function is compiled once, on its first call). A JIT per comparison would
+// map and unmap a code region half a million times, which under qemu-user (the AArch64 suite)
+// grows the emulator's page tables without bound.
+struct Executors {
+  interp::Interpreter in{Syms()};
+  ctjit::Jit jit{Syms()};
+};
+
+// Runs f(args) on both executors and checks they agree.
+void Compare(Executors& ex, const ir::Module& m, const std::string& fname, const std::vector<uint64_t>& args) {
+  interp::Interpreter& in = ex.in;
+  ctjit::Jit& jit = ex.jit;
   ir::FuncId f = m.FindFunction(fname);
   INFO("function @" << fname);
   REQUIRE(f != UINT32_MAX);
@@ -78,6 +91,7 @@ TEST_CASE("every run function of tests/ir gives the interpreter's result on the 
     std::stringstream buf;
     buf << in.rdbuf();
     ir::Module m = Parse(buf.str());
+    Executors ex;
     ++files;
     std::istringstream lines(buf.str());
     for (std::string line; std::getline(lines, line);) {
@@ -101,7 +115,7 @@ TEST_CASE("every run function of tests/ir gives the interpreter's result on the 
           args.push_back(uint64_t(std::strtoll(tok.c_str(), nullptr, 0)));
         }
       }
-      Compare(m, name, args);
+      Compare(ex, m, name, args);
       ++runs;
     }
   }
@@ -125,12 +139,13 @@ TEST_CASE("integer ops at every width agree with the interpreter, register and c
       }
     }
     ir::Module m = Parse(text);
+    Executors ex;
     for (const char* op : ops) {
       for (int64_t x : kEdges) {
-        for (int64_t y : kEdges) Compare(m, op, {Norm(x, bits), Norm(y, bits)});
-        for (const char* kn : {"1", "m1", bits == 8 ? "3" : "7", "0"}) Compare(m, std::string(op) + "_k" + kn, {Norm(x, bits)});
-        Compare(m, std::string(op) + "_k" + std::to_string(bits - 1), {Norm(x, bits)});
-        Compare(m, std::string(op) + "_k" + std::to_string(bits), {Norm(x, bits)});
+        for (int64_t y : kEdges) Compare(ex, m, op, {Norm(x, bits), Norm(y, bits)});
+        for (const char* kn : {"1", "m1", bits == 8 ? "3" : "7", "0"}) Compare(ex, m, std::string(op) + "_k" + kn, {Norm(x, bits)});
+        Compare(ex, m, std::string(op) + "_k" + std::to_string(bits - 1), {Norm(x, bits)});
+        Compare(ex, m, std::string(op) + "_k" + std::to_string(bits), {Norm(x, bits)});
       }
     }
   }
@@ -164,17 +179,18 @@ TEST_CASE("integer compares, unary ops and conversions agree with the interprete
       text += "fn @uitofp_" + std::string(fty) + "(%0: " + t + ") -> " + fty + " {\nbb0:\n  %1:" + fty + " = uitofp %0\n  ret %1\n}\n";
     }
     ir::Module m = Parse(text);
+    Executors ex;
     for (int64_t x : kEdges) {
       for (const char* p : preds)
         for (int64_t y : kEdges) {
-          Compare(m, p, {Norm(x, bits), Norm(y, bits)});
-          Compare(m, std::string("br_") + p, {Norm(x, bits), Norm(y, bits)});
+          Compare(ex, m, p, {Norm(x, bits), Norm(y, bits)});
+          Compare(ex, m, std::string("br_") + p, {Norm(x, bits), Norm(y, bits)});
         }
-      Compare(m, "neg", {Norm(x, bits)});
-      Compare(m, "not", {Norm(x, bits)});
+      Compare(ex, m, "neg", {Norm(x, bits)});
+      Compare(ex, m, "not", {Norm(x, bits)});
       for (const ir::Function& fn : m.functions)
         if (fn.name.find("ext_") != std::string::npos || fn.name.find("trunc_") == 0 || fn.name.find("tofp") != std::string::npos)
-          Compare(m, fn.name, {Norm(x, bits)});
+          Compare(ex, m, fn.name, {Norm(x, bits)});
     }
   }
 }
@@ -205,18 +221,19 @@ TEST_CASE("float arithmetic, compares and float-to-int conversions agree with th
         text += "fn @" + std::string(conv) + "_" + it + "(%0: " + t + ") -> " + it + " {\nbb0:\n  %1:" + it + " = " + conv +
                 " %0\n  ret %1\n}\n";
     ir::Module m = Parse(text);
+    Executors ex;
     auto bits = [&](double v) {
       return f32 ? uint64_t(std::bit_cast<uint32_t>(float(v))) : std::bit_cast<uint64_t>(v);
     };
     for (double x : kValues) {
       for (double y : kValues) {
-        for (const char* op : bin) Compare(m, op, {bits(x), bits(y)});
-        for (const char* p : preds) Compare(m, p, {bits(x), bits(y)}), Compare(m, std::string("br_") + p, {bits(x), bits(y)});
+        for (const char* op : bin) Compare(ex, m, op, {bits(x), bits(y)});
+        for (const char* p : preds) Compare(ex, m, p, {bits(x), bits(y)}), Compare(ex, m, std::string("br_") + p, {bits(x), bits(y)});
       }
-      Compare(m, "fneg", {bits(x)});
-      Compare(m, "conv", {bits(x)});
+      Compare(ex, m, "fneg", {bits(x)});
+      Compare(ex, m, "conv", {bits(x)});
       for (const char* it : kIntTypes)
-        for (const char* conv : {"fptosi", "fptoui"}) Compare(m, std::string(conv) + "_" + it, {bits(x)});
+        for (const char* conv : {"fptosi", "fptoui"}) Compare(ex, m, std::string(conv) + "_" + it, {bits(x)});
     }
   }
 }
