@@ -1,7 +1,8 @@
-// Whether this test binary is built with a sanitizer: throughput floors measure nothing useful
-// there (sanitized code runs several times slower), so those tests are skipped, visibly.
+// What kind of build and machine this test binary runs in, for the few tests that depend on it.
+// Every skip based on these is visible: doctest counts and lists skipped test cases.
 #pragma once
 
+// Built with a sanitizer: sanitized code runs several times slower.
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_UNDEFINED__)
 #define THRUSTC_SANITIZED 1
 #elif defined(__has_feature)
@@ -12,5 +13,16 @@
 #ifndef THRUSTC_SANITIZED
 #define THRUSTC_SANITIZED 0
 #endif
-
 constexpr bool kSanitizedBuild = THRUSTC_SANITIZED;
+
+// Run under a user-mode emulator (tests/CMakeLists.txt defines this in a cross build): the
+// AArch64 build's tests run under qemu-user 7.2, where code runs 5-50x slower and a dynamically
+// linked program hangs as soon as it starts a thread, so tests needing a second thread are
+// skipped there. thrustc itself starts no thread (see src/platform/time_guard.cpp).
+#ifndef THRUSTC_TEST_UNDER_EMULATOR
+#define THRUSTC_TEST_UNDER_EMULATOR 0
+#endif
+constexpr bool kUnderEmulator = THRUSTC_TEST_UNDER_EMULATOR;
+
+// Throughput floors measure nothing useful in either case.
+constexpr bool kNoThroughputFloors = kSanitizedBuild || kUnderEmulator;

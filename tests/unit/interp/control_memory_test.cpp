@@ -7,7 +7,7 @@
 #include "interp/interpreter.h"
 #include "ir_fixture.h"
 #include "platform/symbols.h"
-#include "../sanitizers.h"
+#include "../test_env.h"
 
 using namespace thrustc;
 using namespace thrustc::interp::test;
@@ -201,7 +201,7 @@ TEST_CASE("RunMain passes a real argc/argv and returns main's result") {
 }
 
 TEST_CASE("speed: a tight loop runs at tens of millions of IR instructions per second" *
-          doctest::skip(kSanitizedBuild)) {
+          doctest::skip(kNoThroughputFloors)) {
   platform::Symbols symbols;
   interp::Interpreter interp(symbols);
   ir::Module m;

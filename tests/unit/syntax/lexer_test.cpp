@@ -2,7 +2,7 @@
 // escape, every lexer diagnostic, positions, -print tokens, robustness and throughput.
 #include <doctest/doctest.h>
 
-#include "../sanitizers.h"
+#include "../test_env.h"
 
 #include <algorithm>
 #include <chrono>
@@ -240,7 +240,7 @@ TEST_CASE("lexer: a 50 MB single line") {
   CHECK(run.tokens.size() == text.size() / 11 * 8 + 1);
 }
 
-TEST_CASE("lexer: throughput" * doctest::skip(kSanitizedBuild)) {
+TEST_CASE("lexer: throughput" * doctest::skip(kNoThroughputFloors)) {
   const std::string unit =
       "fn partition(arr: ptr[array[u32; 10]], low: s32, high: s32) s32 {\n"
       "    var pivot: u32 = deref arr[high]; // the last element\n"

@@ -2,7 +2,7 @@
 // the precedence table of section 5.1, error recovery, robustness and throughput.
 #include <doctest/doctest.h>
 
-#include "../sanitizers.h"
+#include "../test_env.h"
 
 #include <algorithm>
 #include <chrono>
@@ -688,7 +688,7 @@ TEST_CASE("parser: the corpus programs parse without diagnostics") {
   CHECK(parsed == 3);
 }
 
-TEST_CASE("parser: frontend syntax throughput" * doctest::skip(kSanitizedBuild)) {
+TEST_CASE("parser: frontend syntax throughput" * doctest::skip(kNoThroughputFloors)) {
   const std::string unit =
       "fn partition(arr: ptr[array[u32; 10]], low: s32, high: s32) s32 {\n"
       "    var pivot: u32 = deref arr[high];\n"
