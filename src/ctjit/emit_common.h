@@ -1,7 +1,8 @@
 // What both encoders (x64/emit_x64.cpp, a64/emit_a64.cpp) do the same way around asmjit's
-// target-neutral CodeHolder: labels of the batch's functions and of per-function trap stubs, and
-// placing assembled code in executable memory. Only ctjit's emitters include this (asmjit is
-// private to the folder); the instruction spellings stay in each target's emitter.
+// target-neutral CodeHolder: labels of the batch's functions and of per-function trap stubs,
+// placing assembled code in executable memory, and the -print ctjit-asm listing. Only ctjit's
+// emitters include this (asmjit is private to the folder); the instruction spellings stay in each
+// target's emitter.
 #pragma once
 #include <asmjit/core.h>
 
@@ -27,5 +28,44 @@ bool PlaceBatch(asmjit::CodeHolder& code, const std::vector<asmjit::Label>& orde
                 PlacedCode& out, std::string& error);
 // Copies a small self-contained routine (a thunk) into executable memory; null on failure.
 void* PlaceThunk(asmjit::CodeHolder& code, platform::ExecMemory& memory, std::string& error);
+
+// The -print ctjit-asm listing, the same on every target: each line prefixed by its offset in the
+// batch, asmjit's text of each instruction with its bytes behind, and the function's IR as
+// comments (its header, each block's label, and each IR instruction before the code it became).
+// With a null `out` every member does nothing, so an emitter calls them unconditionally.
+class Listing {
+ public:
+  Listing(std::string* out, const asmjit::BaseAssembler& as) : out_(out), logger_(as) {}
+  // Logs what is emitted into `code` (call before attaching the assembler).
+  void Attach(asmjit::CodeHolder& code);
+  // Before the function's label: splits its IR text and comments its header.
+  void BeginFunction(asmjit::BaseEmitter& as, const ir::Module& module, ir::FuncId id);
+  // After block `b`'s label: its IR label.
+  void BeginBlock(asmjit::BaseEmitter& as, uint32_t b);
+  // Before the code of `in`: the IR text of every instruction up to `in`'s not shown yet.
+  void BeforeInst(asmjit::BaseEmitter& as, const MInst& in);
+  // Appends what was logged so far to `out`.
+  void Flush();
+
+ private:
+  // Prefixes every line with the assembler's offset: asmjit logs an instruction before
+  // advancing past it, so the current offset is where the instruction starts.
+  class OffsetLogger : public asmjit::Logger {
+   public:
+    explicit OffsetLogger(const asmjit::BaseAssembler& as) : as_(as) {}
+    asmjit::Error _log(const char* data, size_t size) noexcept override;
+    std::string text;
+
+   private:
+    const asmjit::BaseAssembler& as_;
+    bool at_line_start_ = true;
+  };
+
+  std::string* out_;
+  OffsetLogger logger_;
+  std::string header_;
+  std::vector<std::string> block_labels_, inst_lines_;
+  uint32_t last_shown_ = 0;  // IR instructions 1..last_shown_ of the function are shown
+};
 
 }  // namespace thrustc::ctjit

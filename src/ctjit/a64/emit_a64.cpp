@@ -60,10 +60,9 @@ uint32_t Log2(uint32_t v) { return v <= 1 ? 0 : uint32_t(std::countr_zero(v)); }
 struct Emitter::Impl {
   const ir::Module& module;
   CodegenEnv& env;
-  std::string* listing;
   CodeHolder code;
-  StringLogger logger;
   aj::Assembler as;
+  Listing listing;  // -print ctjit-asm (does nothing when not asked for)
   std::unordered_map<ir::FuncId, Label> func_labels;
   std::vector<Label> order;
 
@@ -78,12 +77,9 @@ struct Emitter::Impl {
   uint32_t next_block = 0;
   ir::FuncId cur_func = 0;
 
-  Impl(const ir::Module& m, CodegenEnv& e, std::string* l) : module(m), env(e), listing(l) {
+  Impl(const ir::Module& m, CodegenEnv& e, std::string* l) : module(m), env(e), listing(l, as) {
     code.init(Environment(Arch::kAArch64));
-    if (listing) {
-      logger.addFlags(FormatFlags::kMachineCode);
-      code.setLogger(&logger);
-    }
+    listing.Attach(code);
     code.attach(&as);
   }
 
@@ -199,7 +195,6 @@ struct Emitter::Impl {
   void EmitChecks(const MInst& in);
   void EmitDivCheck(const MInst& in);
   void EmitStubs();
-  void Comment(const MInst& in, uint32_t& last);
 };
 
 // Frame: x29/x30 pair at [x29], then the save area (x19-x23, d8-d15), locals, spill slots, and
@@ -642,12 +637,6 @@ void Emitter::Impl::EmitInst(const MInst& in) {
   }
 }
 
-void Emitter::Impl::Comment(const MInst& in, uint32_t& last) {
-  if (!listing || in.ir_inst == last || in.ir_inst == UINT32_MAX) return;
-  last = in.ir_inst;
-  as.comment(("ir #" + std::to_string(in.ir_inst)).c_str());
-}
-
 void Emitter::Impl::EmitStubs() {
   for (size_t i = 0; i < stubs.size(); ++i) {  // Stub() may not add more here
     as.bind(stubs[i].second);
@@ -663,16 +652,16 @@ void Emitter::Impl::EmitFunction(ir::FuncId id) {
   stubs.clear();
   for (size_t b = 0; b < f->blocks.size(); ++b) blocks.push_back(as.newLabel());
   as.align(AlignMode::kCode, 16);
-  if (listing) as.comment(("fn @" + module.functions[id].name).c_str());
+  listing.BeginFunction(as, module, id);
   as.bind(FuncLabel(id));
   cur_func = id;
   EmitPrologue();
-  uint32_t last = UINT32_MAX;
   for (uint32_t b = 0; b < f->blocks.size(); ++b) {
     as.bind(blocks[b]);
+    listing.BeginBlock(as, b);
     next_block = b + 1;
     for (uint32_t i = f->blocks[b].begin; i < f->blocks[b].end; ++i) {
-      Comment(f->insts[i], last);
+      listing.BeforeInst(as, f->insts[i]);
       EmitInst(f->insts[i]);
     }
   }
@@ -711,13 +700,13 @@ bool Emitter::Assemble(uint64_t base, std::vector<uint8_t>& bytes, std::string& 
   if (Error e = code.relocateToBase(base); e != kErrorOk) return error = DebugUtils::errorAsString(e), false;
   bytes.assign(code.codeSize(), 0);
   code.copyFlattenedData(bytes.data(), bytes.size(), CopySectionFlags::kPadTargetBuffer);
-  if (impl_->listing) *impl_->listing += impl_->logger.data();
+  impl_->listing.Flush();
   return true;
 }
 
 bool Emitter::Place(platform::ExecMemory& memory, PlacedCode& out, std::string& error) {
   if (!PlaceBatch(impl_->code, impl_->order, memory, out, error)) return false;
-  if (impl_->listing) *impl_->listing += impl_->logger.data();
+  impl_->listing.Flush();
   return true;
 }
 

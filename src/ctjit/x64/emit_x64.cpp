@@ -7,13 +7,10 @@
 #include <asmjit/x86.h>
 
 #include <bit>
-#include <cstdio>
-#include <cstring>
 #include <unordered_map>
 
 #include "ctjit/emit_common.h"
 #include "ctjit/x64/regs_x64.h"
-#include "ir/printer.h"
 
 namespace thrustc::ctjit::x64 {
 
@@ -50,47 +47,14 @@ x86::CondCode CC(Cond c) {
 
 uint32_t AlignUp(uint32_t v, uint32_t a) { return (v + a - 1) / a * a; }
 
-// The -print ctjit-asm listing: asmjit's text for each instruction (with its bytes), prefixed by
-// its offset in the batch. The assembler logs an instruction before advancing past it, so its
-// current offset is where the instruction starts.
-class OffsetLogger : public Logger {
- public:
-  explicit OffsetLogger(const x86::Assembler& as) : as_(as) {}
-  std::string text;
-  // asmjit may log one line in pieces; empty lines are dropped.
-  Error _log(const char* data, size_t size) noexcept override {
-    if (size == SIZE_MAX) size = std::strlen(data);
-    for (size_t i = 0; i < size; ++i) {
-      if (data[i] == '\n') {
-        if (!at_line_start_) text += '\n';
-        at_line_start_ = true;
-        continue;
-      }
-      if (at_line_start_) {
-        char offset[16];
-        std::snprintf(offset, sizeof offset, "%06zx  ", as_.offset());
-        text += offset;
-        at_line_start_ = false;
-      }
-      text += data[i];
-    }
-    return kErrorOk;
-  }
-
- private:
-  const x86::Assembler& as_;
-  bool at_line_start_ = true;
-};
-
 }  // namespace
 
 struct Emitter::Impl {
   const ir::Module& module;
   CodegenEnv& env;
-  std::string* listing;
   CodeHolder code;
   x86::Assembler as;
-  OffsetLogger logger{as};
+  Listing listing;  // -print ctjit-asm (does nothing when not asked for)
   std::unordered_map<ir::FuncId, Label> func_labels;
   std::vector<Label> order;
 
@@ -111,12 +75,9 @@ struct Emitter::Impl {
   ir::FuncId cur_func = 0;
   Error err = kErrorOk;
 
-  Impl(const ir::Module& m, CodegenEnv& e, std::string* l) : module(m), env(e), listing(l) {
+  Impl(const ir::Module& m, CodegenEnv& e, std::string* l) : module(m), env(e), listing(l, as) {
     code.init(Environment::host());
-    if (listing) {
-      logger.addFlags(FormatFlags::kMachineCode);
-      code.setLogger(&logger);
-    }
+    listing.Attach(code);
     code.attach(&as);
   }
 
@@ -173,10 +134,6 @@ struct Emitter::Impl {
   void EmitBranch(const MInst& in);
   void EmitChecks(const MInst& in);
   void EmitStubs();
-  void Comment(const MInst& in, uint32_t& last);
-  void SplitIrText(ir::FuncId id);
-  std::vector<std::string> ir_lines, block_labels;  // for the listing only
-  std::string ir_header;
   // Before a call that may leave generated code: which function calls out, so a crash inside C
   // is reported in it (CodegenEnv::DeadlineFlagAddress() + 16).
   void NoteCallingOut() {
@@ -652,37 +609,6 @@ void Emitter::Impl::EmitInst(const MInst& in) {
   }
 }
 
-// Before the code of IR instruction k (1-based, in block order), the IR text of every
-// instruction up to k not shown yet: those that emitted nothing of their own (rematerialized
-// constants, a compare fused into its branch) appear just before the code that consumed them.
-void Emitter::Impl::Comment(const MInst& in, uint32_t& last) {
-  if (!listing || in.ir_inst == UINT32_MAX || (last != UINT32_MAX && in.ir_inst <= last)) return;
-  uint32_t from = last == UINT32_MAX ? 0 : last;
-  for (uint32_t k = from + 1; k <= in.ir_inst && k <= ir_lines.size(); ++k) as.comment(ir_lines[k - 1].c_str());
-  last = in.ir_inst;
-}
-
-// The function's IR as ir::Print writes it, split into its header, block labels and one line
-// per instruction (the printer puts each instruction on its own two-space-indented line).
-void Emitter::Impl::SplitIrText(ir::FuncId id) {
-  ir_lines.clear();
-  block_labels.clear();
-  ir_header.clear();
-  std::string text = ir::PrintFunction(module, id);
-  size_t slots = module.functions[id].slots.size();
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t nl = text.find('\n', pos);
-    if (nl == std::string::npos) nl = text.size();
-    std::string line = text.substr(pos, nl - pos);
-    pos = nl + 1;
-    if (ir_header.empty()) ir_header = "; " + line;
-    else if (line.rfind("  ", 0) == 0 && slots > 0) --slots;  // a slot line
-    else if (line.rfind("  ", 0) == 0) ir_lines.push_back(";   " + line.substr(2));
-    else if (!line.empty() && line.back() == ':') block_labels.push_back("; " + line);
-  }
-}
-
 void Emitter::Impl::EmitStubs() {
   for (const PollStub& p : poll_stubs) {  // r11 still holds the flags' address
     as.bind(p.label);
@@ -705,19 +631,15 @@ void Emitter::Impl::EmitFunction(ir::FuncId id, std::string& error) {
   cur_func = id;
   for (size_t b = 0; b < f->blocks.size(); ++b) blocks.push_back(as.newLabel());
   as.align(AlignMode::kCode, 16);
-  if (listing) {
-    SplitIrText(id);
-    as.comment(ir_header.c_str());
-  }
+  listing.BeginFunction(as, module, id);
   as.bind(FuncLabel(id));
   EmitPrologue();
-  uint32_t last = UINT32_MAX;
   for (uint32_t b = 0; b < f->blocks.size(); ++b) {
     as.bind(blocks[b]);
-    if (listing && b < block_labels.size()) as.comment(block_labels[b].c_str());
+    listing.BeginBlock(as, b);
     next_block = b + 1;
     for (uint32_t i = f->blocks[b].begin; i < f->blocks[b].end; ++i) {
-      Comment(f->insts[i], last);
+      listing.BeforeInst(as, f->insts[i]);
       EmitInst(f->insts[i]);
     }
   }
@@ -739,7 +661,7 @@ bool Emitter::AddFunction(ir::FuncId id, const MFunction& f, const Allocation& a
 
 bool Emitter::Place(platform::ExecMemory& memory, PlacedCode& out, std::string& error) {
   if (!PlaceBatch(impl_->code, impl_->order, memory, out, error)) return false;
-  if (impl_->listing) *impl_->listing += impl_->logger.text;
+  impl_->listing.Flush();
   return true;
 }
 

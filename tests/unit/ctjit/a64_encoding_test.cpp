@@ -3,8 +3,10 @@
 // x86-64 too), and the assembly text and machine words are checked. Nothing here is executed.
 #include <doctest/doctest.h>
 
+#include <cctype>
 #include <cstring>
 #include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -328,4 +330,58 @@ bb0:
   CHECK(Has(a.text, "asr x0, x0, x"));
   CHECK(Has(a.text, "cmp x0, 10"));
   CHECK(Has(a.text, "b.cs"));
+}
+
+// The same -print ctjit-asm format as on x86-64 (emit_common.cpp), checked on every host.
+TEST_CASE("a64: the listing shows IR before its code, blocks, offsets and bytes") {
+  Assembled a = Assemble(R"(
+fn @pick(%0: i32, %1: i32) -> i32 {
+bb0:
+  %2:i32 = add %0, %1
+  %3:i8 = icmp slt i32 %2, %1
+  condbr %3, bb1, bb2
+bb1:
+  ret %2
+bb2:
+  ret %0
+}
+)");
+  INFO(a.text);
+  REQUIRE(a.error == "");
+  // Every line starts with its offset: six hex digits and two spaces.
+  std::istringstream lines(a.text);
+  size_t count = 0, without_offset = 0;
+  for (std::string line; std::getline(lines, line); ++count) {
+    bool ok = line.size() > 8 && line.compare(6, 2, "  ") == 0;
+    for (size_t i = 0; ok && i < 6; ++i) ok = std::isxdigit(uint8_t(line[i])) != 0;
+    without_offset += !ok;
+  }
+  CHECK(count > 10);
+  CHECK(without_offset == 0);
+  // The IR header, the block labels and each IR instruction, in order, before the code it became;
+  // the compare fused into the branch appears with it.
+  size_t header = a.text.find("000000  ; fn @pick(%0: i32, %1: i32) -> i32 {");
+  size_t bb0 = a.text.find("; bb0:"), bb1 = a.text.find("; bb1:"), bb2 = a.text.find("; bb2:");
+  size_t ir_add = a.text.find(";   %2:i32 = add %0, %1");
+  size_t asm_add = a.text.find("add w0, w2, w1", ir_add);
+  size_t ir_cmp = a.text.find(";   %3:i8 = icmp slt i32 %2, %1");
+  size_t ir_br = a.text.find(";   condbr %3, bb1, bb2");
+  size_t asm_cmp = a.text.find("cmp w0, w1", ir_br);
+  size_t ir_ret = a.text.find(";   ret %2");
+  REQUIRE(header != std::string::npos);
+  REQUIRE(asm_add != std::string::npos);
+  REQUIRE(asm_cmp != std::string::npos);
+  REQUIRE(ir_ret != std::string::npos);
+  CHECK(header < bb0);
+  CHECK(bb0 < ir_add);
+  CHECK(asm_add < ir_cmp);
+  CHECK(ir_cmp < ir_br);
+  CHECK(asm_cmp < bb1);
+  CHECK(bb1 < ir_ret);
+  CHECK(ir_ret < bb2);
+  CHECK_FALSE(Has(a.text, "ir #"));
+  // The bytes behind each instruction (as stored: little-endian words), at 4-byte offsets.
+  CHECK(Has(a.text, "000000  stp x29, x30, [sp, -16]!"));
+  CHECK(Has(a.text, "; FD7BBFA9\n000004  mov x29, sp"));
+  CHECK(Has(a.text, "add w0, w2, w1                              ; 4000010B"));
 }

@@ -103,7 +103,15 @@ bb0:
   INFO(text);
   size_t header = text.find("; fn @add(%0: i32, %1: i32) -> i32 {");
   size_t ir_add = text.find(";   %2:i32 = add %0, %1");
+#if defined(__x86_64__)
   size_t asm_add = text.find("add e", ir_add);
+  const char* first_bytes = "; 55";  // push rbp
+#elif defined(__aarch64__)
+  size_t asm_add = text.find("add w", ir_add);
+  const char* first_bytes = "; FD7BBFA9";  // stp x29, x30, [sp, -16]!
+#else
+#error "no listing spellings for this target"
+#endif
   size_t ir_ret = text.find(";   ret %2");
   REQUIRE(header != std::string::npos);
   REQUIRE(ir_add != std::string::npos);
@@ -113,5 +121,5 @@ bb0:
   CHECK(asm_add < ir_ret);  // the add's code comes between its IR line and the next one
   CHECK(text.find("ir #") == std::string::npos);
   CHECK(text.find("\n000000  ") != std::string::npos);  // offsets in front of every line
-  CHECK(text.find("; 55") != std::string::npos);        // and the bytes (push rbp) behind
+  CHECK(text.find(first_bytes) != std::string::npos);   // and the bytes behind (the prologue's first)
 }
