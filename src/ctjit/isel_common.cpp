@@ -1,11 +1,25 @@
-// The target-independent half of instruction selection (isel_common.h): the IR walk, the
-// per-function analysis and the rematerialization of constants and addresses at each use, in
-// the MIR opcodes the target names in its IselTarget.
+// The target-independent half of instruction selection (isel_common.h): the IR walk and the
+// dispatch by op family, the per-function analysis and the rematerialization of constants and
+// addresses at each use, in the MIR opcodes the target names in its IselTarget.
 #include "ctjit/isel_common.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace thrustc::ctjit {
+
+namespace {
+
+// The bits of a float constant at its own width (an f32 constant is stored as a double).
+int64_t FloatBits(const ir::Inst& in) {
+  if (in.type != ir::Type::F32) return in.imm;
+  float f = float(in.FImm());
+  uint32_t bits;
+  std::memcpy(&bits, &f, 4);
+  return bits;
+}
+
+}  // namespace
 
 int64_t Normalize(int64_t v, ir::Type t) {
   uint32_t bits = ir::TypeSize(t) * 8;
@@ -283,6 +297,103 @@ void IselBase::LowerBlock(uint32_t b) {
     LowerInst(in);
     if (ir::OpFamilyOf(in.op) == ir::OpFamily::Terminator) return;
   }
+}
+
+// One IR instruction: the op families whose MIR is the same on every target are emitted here,
+// the others go to the target's Lower* functions.
+void IselBase::LowerInst(const ir::Inst& in) {
+  const IselTarget& t = target_;
+  switch (ir::OpFamilyOf(in.op)) {
+    case ir::OpFamily::Const:
+      if (in.op == ir::Op::FConst) {
+        MInst& c = Emit(t.fconst, uint8_t(ir::TypeSize(in.type)));
+        c.dst = in.dst, c.imm = FloatBits(in);
+      }
+      return;  // the others are rematerialized where they are used
+    case ir::OpFamily::IntBinary:
+      if (in.op == ir::Op::SDiv || in.op == ir::Op::UDiv || in.op == ir::Op::SRem || in.op == ir::Op::URem)
+        return LowerDivRem(in);
+      if (in.op == ir::Op::Shl || in.op == ir::Op::LShr || in.op == ir::Op::AShr) return LowerShift(in);
+      return LowerIntBinary(in);
+    case ir::OpFamily::FloatBinary: {
+      if (in.op == ir::Op::FRem) {
+        VReg args[2] = {Value(in.a), Value(in.b)};
+        return CallHelper(in.type == ir::Type::F32 ? Helper::Fmodf : Helper::Fmod, {args[0], args[1]}, in.dst,
+                          uint8_t(ir::TypeSize(in.type)));
+      }
+      VReg va = Value(in.a), vb = Value(in.b);
+      MInst& f = Emit(t.falu, uint8_t(ir::TypeSize(in.type)));
+      f.cond = uint8_t(uint32_t(in.op) - uint32_t(ir::Op::FAdd));  // FAluKind follows the IR's order
+      f.dst = in.dst, f.a = va, f.b = vb;
+      return;
+    }
+    case ir::OpFamily::Unary: {
+      VReg va = Value(in.a);
+      bool f = in.op == ir::Op::FNeg;
+      MInst& u = Emit(f ? t.fneg : t.unary, f ? uint8_t(ir::TypeSize(in.type)) : OpSize(in.type));
+      u.cond = in.op == ir::Op::Not ? t.unary_not : t.unary_neg;
+      u.dst = in.dst, u.a = va;
+      return;
+    }
+    case ir::OpFamily::Compare: {
+      uint8_t cond = LowerCompare(in);
+      MInst& s = Emit(t.set_cc, t.set_cc_size);
+      s.dst = in.dst, s.cond = cond;
+      return;
+    }
+    case ir::OpFamily::Convert: return LowerConvert(in);
+    case ir::OpFamily::Memory: return LowerMemory(in);
+    case ir::OpFamily::Check: return LowerBoundsCheck(in);
+    case ir::OpFamily::Call: return LowerCall(in);
+    case ir::OpFamily::Terminator:
+      switch (in.op) {
+        case ir::Op::Br:
+          PollIfBackEdge(in.a);
+          Emit(t.jmp).aux = in.a;
+          return;
+        case ir::Op::CondBr: return LowerCondBr(in, nullptr);
+        case ir::Op::Ret: return LowerRet(in);
+        default:
+          Emit(t.trap).aux = env_.AddTrapSite({false, false, ir::TrapKind(in.imm), id_, in.loc});
+          return;
+      }
+  }
+}
+
+// A conditional branch on a bool (tested against zero) or on the compare fused into it.
+void IselBase::LowerCondBr(const ir::Inst& in, const ir::Inst* fused) {
+  PollIfBackEdge(std::min(in.b, in.c));
+  uint8_t cond = target_.cond_ne;
+  if (fused) {
+    cond = LowerCompare(*fused);
+  } else {
+    VReg v = Value(in.a);  // before Emit: rematerializing appends instructions
+    Emit(target_.test, uint8_t(ir::TypeSize(fn_.reg_types[in.a]))).a = v;
+  }
+  MInst& j = Emit(target_.jcc);
+  j.cond = cond;
+  j.aux = in.b;
+  j.imm = in.c;
+}
+
+// index >= length (unsigned) traps. A length beyond 32 bits is compared from a register (x86-64
+// compares with 32-bit immediates only; AArch64 would load it into a scratch register anyway).
+void IselBase::LowerBoundsCheck(const ir::Inst& in) {
+  MInst c;
+  c.op = target_.cmp;
+  c.a = Value(in.a);
+  if (FitsInt32(in.imm)) {
+    c.imm = in.imm;
+  } else {
+    c.b = NewGp();
+    MInst& k = Emit(target_.mov_imm);
+    k.dst = c.b, k.imm = in.imm;
+  }
+  c.ir_inst = cur_inst_;
+  out_.insts.push_back(c);
+  MInst& t = Emit(target_.trap_if);
+  t.cond = target_.cond_uge;
+  t.aux = env_.AddTrapSite({false, false, ir::TrapKind::Bounds, id_, in.loc});
 }
 
 }  // namespace thrustc::ctjit

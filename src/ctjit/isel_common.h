@@ -1,7 +1,8 @@
 // The target-independent half of instruction selection (IR -> MIR), shared by x64/ and a64/:
-// the IR walk (blocks, fused compare + branch, back-edge polls), the per-function analysis (IR
-// register uses, promoted slots, frame layout), and the rematerialization of constants and
-// addresses. Each target's Isel derives from IselBase and lowers the instructions themselves.
+// the IR walk (blocks, fused compare + branch, back-edge polls), the dispatch of each IR
+// instruction by op family, the per-function analysis (IR register uses, promoted slots, frame
+// layout), and the rematerialization of constants and addresses. Each target's Isel derives from
+// IselBase and lowers the op families whose MIR differs (arithmetic, memory, calls, ...).
 #pragma once
 #include <cstdint>
 #include <string>
@@ -20,11 +21,15 @@ int64_t Normalize(int64_t v, ir::Type t);
 // The predicate with its operands swapped (a < b  ==  b > a).
 ir::Pred SwapPred(ir::Pred p);
 
-// The target's spellings of what the shared code emits: MIR opcodes, ALU sub-operations, the
-// frame pointer and the frame and addressing-mode limits.
+// The target's spellings of what the shared code emits: MIR opcodes, their sub-operations and
+// condition codes, the frame pointer and the frame and addressing-mode limits.
 struct IselTarget {
   uint16_t mov, mov_imm, lea, alu, ext, poll;
-  uint8_t alu_and, alu_mul;
+  uint16_t unary, fconst, falu, fneg;
+  uint16_t cmp, test, set_cc, jcc, jmp, trap_if, trap;
+  uint8_t alu_and, alu_mul, unary_neg, unary_not;
+  uint8_t cond_ne, cond_uge;  // "not equal" (a bool's test), "unsigned >=" (a bounds check)
+  uint8_t set_cc_size;       // width of the register kSetCC writes
   uint32_t frame_reg;        // physical register that slot offsets are relative to
   int32_t save_area_bytes;   // callee-saved save area between the frame pointer and the locals
   int64_t max_scale;         // largest power-of-two index scale an address may carry
@@ -58,10 +63,24 @@ class IselBase {
     int64_t disp = 0;
   };
 
-  // The target's lowering, called by Run and LowerBlock.
+  // The target's lowering, called by Run and LowerInst.
   virtual void LowerParams() = 0;
-  virtual void LowerInst(const ir::Inst& in) = 0;
-  virtual void LowerCondBr(const ir::Inst& in, const ir::Inst* fused) = 0;
+  virtual void LowerIntBinary(const ir::Inst& in) = 0;  // add .. xor, mul (not division or shifts)
+  virtual void LowerDivRem(const ir::Inst& in) = 0;
+  virtual void LowerShift(const ir::Inst& in) = 0;
+  // Emits the flag-setting compare of an icmp/fcmp; returns the target's condition code that
+  // holds when the predicate is true.
+  virtual uint8_t LowerCompare(const ir::Inst& in) = 0;
+  virtual void LowerConvert(const ir::Inst& in) = 0;
+  virtual void LowerMemory(const ir::Inst& in) = 0;
+  virtual void LowerCall(const ir::Inst& in) = 0;
+  virtual void LowerRet(const ir::Inst& in) = 0;
+  // A call of a runtime helper (fmod, memcpy, ...) under the target's calling convention.
+  virtual void CallHelper(Helper h, std::vector<VReg> args, VReg fp_result, uint8_t fp_size) = 0;
+
+  void LowerInst(const ir::Inst& in);
+  void LowerCondBr(const ir::Inst& in, const ir::Inst* fused);
+  void LowerBoundsCheck(const ir::Inst& in);
 
   void Analyze();
   MInst& Emit(uint16_t op, uint8_t size = 8);

@@ -7,7 +7,6 @@
 #include "ctjit/a64/isel_a64.h"
 
 #include <algorithm>
-#include <cstring>
 
 namespace thrustc::ctjit::a64 {
 
@@ -52,32 +51,16 @@ bool SelectInstructions(const ir::Module& m, ir::FuncId id, CodegenEnv& env, MFu
   return Isel(m, id, env, out, scratch).Run(error);
 }
 
-void Isel::LowerCondBr(const ir::Inst& in, const ir::Inst* fused) {
-  PollIfBackEdge(std::min(in.b, in.c));
-  Cond cond = Cond::Ne;
-  if (fused) {
-    LowerCompare(*fused, cond);
-  } else {
-    VReg v = Value(in.a);  // before Emit: rematerializing appends instructions
-    Emit(kTest, uint8_t(ir::TypeSize(fn_.reg_types[in.a]))).a = v;
-  }
-  MInst& j = Emit(kJcc);
-  j.cond = uint8_t(cond);
-  j.aux = in.b;
-  j.imm = in.c;
-}
-
 // Emits the flag-setting compare of an icmp/fcmp and says which condition holds when true.
 // 8- and 16-bit operands are extended (as the predicate's signedness says) to 32 bits first.
-void Isel::LowerCompare(const ir::Inst& in, Cond& cond) {
+uint8_t Isel::LowerCompare(const ir::Inst& in) {
   ir::Pred p = in.pred;
   ir::Reg a = in.a, b = in.b;
   if (in.op == ir::Op::FCmp) {
     VReg va = Value(a), vb = Value(b);
     MInst& c = Emit(kFCmp, uint8_t(ir::TypeSize(in.type)));
     c.a = va, c.b = vb;
-    cond = FloatCond(p);
-    return;
+    return uint8_t(FloatCond(p));
   }
   int64_t k;
   if (ConstInt(a, k) && !ConstInt(b, k)) std::swap(a, b), p = SwapPred(p);
@@ -96,86 +79,7 @@ void Isel::LowerCompare(const ir::Inst& in, Cond& cond) {
   }
   c.ir_inst = cur_inst_;
   out_.insts.push_back(c);
-  cond = IntCond(p);
-}
-
-void Isel::LowerInst(const ir::Inst& in) {
-  switch (ir::OpFamilyOf(in.op)) {
-    case ir::OpFamily::Const:
-      if (in.op == ir::Op::FConst) {
-        MInst& c = Emit(kFConst, uint8_t(ir::TypeSize(in.type)));
-        c.dst = in.dst;
-        if (in.type == ir::Type::F32) {
-          float f = float(in.FImm());
-          uint32_t bits;
-          std::memcpy(&bits, &f, 4);
-          c.imm = bits;
-        } else {
-          c.imm = in.imm;
-        }
-      }
-      return;  // the others are rematerialized where they are used
-    case ir::OpFamily::IntBinary:
-      if (in.op == ir::Op::SDiv || in.op == ir::Op::UDiv || in.op == ir::Op::SRem || in.op == ir::Op::URem)
-        return LowerDivRem(in);
-      if (in.op == ir::Op::Shl || in.op == ir::Op::LShr || in.op == ir::Op::AShr) return LowerShift(in);
-      return LowerIntBinary(in);
-    case ir::OpFamily::FloatBinary: {
-      if (in.op == ir::Op::FRem) {
-        VReg args[2] = {Value(in.a), Value(in.b)};
-        return CallHelper(in.type == ir::Type::F32 ? Helper::Fmodf : Helper::Fmod, {args[0], args[1]}, in.dst,
-                          uint8_t(ir::TypeSize(in.type)));
-      }
-      VReg va = Value(in.a), vb = Value(in.b);
-      MInst& f = Emit(kFAlu, uint8_t(ir::TypeSize(in.type)));
-      f.cond = uint8_t(uint32_t(in.op) - uint32_t(ir::Op::FAdd));
-      f.dst = in.dst, f.a = va, f.b = vb;
-      return;
-    }
-    case ir::OpFamily::Unary: {
-      VReg va = Value(in.a);
-      bool f = in.op == ir::Op::FNeg;
-      MInst& u = Emit(f ? kFNeg : kUnary, f ? uint8_t(ir::TypeSize(in.type)) : OpSize(in.type));
-      u.cond = in.op == ir::Op::Not ? kNot : kNeg;
-      u.dst = in.dst, u.a = va;
-      return;
-    }
-    case ir::OpFamily::Compare: {
-      Cond cond;
-      LowerCompare(in, cond);
-      MInst& s = Emit(kSetCC, 4);
-      s.dst = in.dst;
-      s.cond = uint8_t(cond);
-      return;
-    }
-    case ir::OpFamily::Convert: return LowerConvert(in);
-    case ir::OpFamily::Memory: return LowerMemory(in);
-    case ir::OpFamily::Check: {
-      MInst c;
-      c.op = kCmp;
-      c.a = Value(in.a);
-      c.imm = in.imm;
-      c.ir_inst = cur_inst_;
-      out_.insts.push_back(c);
-      MInst& t = Emit(kTrapIf);
-      t.cond = uint8_t(Cond::Hs);
-      t.aux = env_.AddTrapSite({false, false, ir::TrapKind::Bounds, id_, in.loc});
-      return;
-    }
-    case ir::OpFamily::Call: return LowerCall(in);
-    case ir::OpFamily::Terminator:
-      switch (in.op) {
-        case ir::Op::Br:
-          PollIfBackEdge(in.a);
-          Emit(kJmp).aux = in.a;
-          return;
-        case ir::Op::CondBr: return LowerCondBr(in, nullptr);
-        case ir::Op::Ret: return LowerRet(in);
-        default:
-          Emit(kTrap).aux = env_.AddTrapSite({false, false, ir::TrapKind(in.imm), id_, in.loc});
-          return;
-      }
-  }
+  return uint8_t(IntCond(p));
 }
 
 void Isel::LowerIntBinary(const ir::Inst& in) {

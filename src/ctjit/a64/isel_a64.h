@@ -1,7 +1,7 @@
 // AArch64 instruction selection (IR -> MIR), internal to a64/: one Isel per function, built on
-// the shared IselBase (isel_common.h: IR walk, analysis, rematerialization). The target's
-// arithmetic, memory and control-flow ops are in isel_a64.cpp; calls, parameters and returns
-// (the AAPCS64 side) in isel_a64_calls.cpp.
+// the shared IselBase (isel_common.h: IR walk, dispatch by op family, analysis,
+// rematerialization). The target's arithmetic, compare, conversion and memory ops are in
+// isel_a64.cpp; calls, parameters and returns (the AAPCS64 side) in isel_a64_calls.cpp.
 #pragma once
 #include <string>
 #include <vector>
@@ -20,7 +20,13 @@ bool SelectInstructions(const ir::Module& m, ir::FuncId id, CodegenEnv& env, MFu
                         std::string& error);
 
 // What the shared half of instruction selection (isel_common.cpp) emits on this target.
-inline constexpr IselTarget kIselTarget = {kMov, kMovImm, kLea, kAlu, kExt, kPoll, kAnd, kMul, kFp, kSaveAreaBytes, 16};
+inline constexpr IselTarget kIselTarget = {
+    .mov = kMov, .mov_imm = kMovImm, .lea = kLea, .alu = kAlu, .ext = kExt, .poll = kPoll,
+    .unary = kUnary, .fconst = kFConst, .falu = kFAlu, .fneg = kFNeg,
+    .cmp = kCmp, .test = kTest, .set_cc = kSetCC, .jcc = kJcc, .jmp = kJmp, .trap_if = kTrapIf, .trap = kTrap,
+    .alu_and = kAnd, .alu_mul = kMul, .unary_neg = kNeg, .unary_not = kNot,
+    .cond_ne = uint8_t(Cond::Ne), .cond_uge = uint8_t(Cond::Hs), .set_cc_size = 4,
+    .frame_reg = kFp, .save_area_bytes = kSaveAreaBytes, .max_scale = 16};
 
 class Isel : public IselBase {
  public:
@@ -29,22 +35,20 @@ class Isel : public IselBase {
 
  private:
   // isel_a64.cpp
-  void LowerInst(const ir::Inst& in) override;
-  void LowerIntBinary(const ir::Inst& in);
-  void LowerDivRem(const ir::Inst& in);
-  void LowerShift(const ir::Inst& in);
-  void LowerCompare(const ir::Inst& in, Cond& cond);
-  void LowerConvert(const ir::Inst& in);
-  void LowerMemory(const ir::Inst& in);
-  void LowerCondBr(const ir::Inst& in, const ir::Inst* fused) override;
+  void LowerIntBinary(const ir::Inst& in) override;
+  void LowerDivRem(const ir::Inst& in) override;
+  void LowerShift(const ir::Inst& in) override;
+  uint8_t LowerCompare(const ir::Inst& in) override;
+  void LowerConvert(const ir::Inst& in) override;
+  void LowerMemory(const ir::Inst& in) override;
 
   // isel_a64_calls.cpp
   void LowerParams() override;
-  void LowerCall(const ir::Inst& in);
-  void LowerRet(const ir::Inst& in);
+  void LowerCall(const ir::Inst& in) override;
+  void LowerRet(const ir::Inst& in) override;
   void PassArgs(const CallLayout& layout, const ir::CallInfo& call, uint32_t& use_mask);
   void TakeResult(const CallLayout& layout, const ir::CallInfo& call, ir::Reg dst);
-  void CallHelper(Helper h, std::vector<VReg> args, VReg fp_result, uint8_t fp_size);
+  void CallHelper(Helper h, std::vector<VReg> args, VReg fp_result, uint8_t fp_size) override;
 
 
   VReg sret_ptr_ = kNoVReg;            // incoming hidden result pointer
