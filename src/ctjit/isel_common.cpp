@@ -376,6 +376,43 @@ void IselBase::LowerCondBr(const ir::Inst& in, const ir::Inst* fused) {
   j.imm = in.c;
 }
 
+// Integer widening is an extension (or a move from 64 bits), narrowing a move of the low bits;
+// float conversions are the target's, float-to-int with a trap site for NaN and out of range.
+void IselBase::LowerConvert(const ir::Inst& in) {
+  ir::Type from = fn_.reg_types[in.a], to = in.type;
+  uint32_t fw = ir::TypeSize(from), tw = ir::TypeSize(to);
+  VReg a = Value(in.a);
+  auto ext_into = [&](bool is_signed) {
+    MInst& e = Emit(target_.ext);
+    e.dst = in.dst, e.a = a, e.aux = fw, e.cond = is_signed;
+  };
+  switch (in.op) {
+    case ir::Op::SExt: return fw >= 8 ? Move(in.dst, a) : ext_into(true);
+    case ir::Op::ZExt: return fw >= 8 ? Move(in.dst, a) : ext_into(false);
+    case ir::Op::IntToPtr: return fw >= 8 ? Move(in.dst, a) : ext_into(true);
+    case ir::Op::Trunc: case ir::Op::PtrToInt: return Move(in.dst, a);
+    case ir::Op::SIToFP: case ir::Op::UIToFP: {
+      bool is_signed = in.op == ir::Op::SIToFP;
+      if (fw < 8) a = Extend(a, fw, is_signed);
+      MInst& c = Emit(is_signed || fw < 8 ? target_.cvt_if : target_.cvt_u64f, uint8_t(tw));
+      c.dst = in.dst, c.a = a;
+      return;
+    }
+    case ir::Op::FPExt: case ir::Op::FPTrunc: {
+      MInst& c = Emit(target_.cvt_ff, uint8_t(tw));
+      c.dst = in.dst, c.a = a;
+      return;
+    }
+    default: {
+      MInst& c = Emit(target_.cvt_fi, uint8_t(fw));
+      c.dst = in.dst, c.a = a, c.cond = in.op == ir::Op::FPToSI;
+      c.aux = tw * 8;
+      c.imm = env_.AddTrapSite({false, false, ir::TrapKind::FloatToInt, id_, in.loc});
+      return;
+    }
+  }
+}
+
 // index >= length (unsigned) traps. A length beyond 32 bits is compared from a register (x86-64
 // compares with 32-bit immediates only; AArch64 would load it into a scratch register anyway).
 void IselBase::LowerBoundsCheck(const ir::Inst& in) {

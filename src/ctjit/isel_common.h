@@ -25,7 +25,7 @@ ir::Pred SwapPred(ir::Pred p);
 // condition codes, the frame pointer and the frame and addressing-mode limits.
 struct IselTarget {
   uint16_t mov, mov_imm, lea, alu, ext, poll;
-  uint16_t unary, fconst, falu, fneg;
+  uint16_t unary, fconst, falu, fneg, cvt_if, cvt_u64f, cvt_ff, cvt_fi;
   uint16_t cmp, test, set_cc, jcc, jmp, trap_if, trap;
   uint8_t alu_and, alu_mul, unary_neg, unary_not;
   uint8_t cond_ne, cond_uge;  // "not equal" (a bool's test), "unsigned >=" (a bounds check)
@@ -71,7 +71,6 @@ class IselBase {
   // Emits the flag-setting compare of an icmp/fcmp; returns the target's condition code that
   // holds when the predicate is true.
   virtual uint8_t LowerCompare(const ir::Inst& in) = 0;
-  virtual void LowerConvert(const ir::Inst& in) = 0;
   virtual void LowerMemory(const ir::Inst& in) = 0;
   virtual void LowerCall(const ir::Inst& in) = 0;
   virtual void LowerRet(const ir::Inst& in) = 0;
@@ -80,6 +79,7 @@ class IselBase {
 
   void LowerInst(const ir::Inst& in);
   void LowerCondBr(const ir::Inst& in, const ir::Inst* fused);
+  void LowerConvert(const ir::Inst& in);
   void LowerBoundsCheck(const ir::Inst& in);
 
   void Analyze();

@@ -168,41 +168,6 @@ void Isel::LowerShift(const ir::Inst& in) {
   cs.dst = in.dst, cs.a = shifted, cs.cond = uint8_t(Cond::Hs), cs.imm = 0;
 }
 
-void Isel::LowerConvert(const ir::Inst& in) {
-  ir::Type from = fn_.reg_types[in.a], to = in.type;
-  uint32_t fw = ir::TypeSize(from), tw = ir::TypeSize(to);
-  VReg a = Value(in.a);
-  auto ext_into = [&](bool is_signed) {
-    MInst& e = Emit(kExt);
-    e.dst = in.dst, e.a = a, e.aux = fw, e.cond = is_signed;
-  };
-  switch (in.op) {
-    case ir::Op::SExt: return fw >= 8 ? Move(in.dst, a) : ext_into(true);
-    case ir::Op::ZExt: return fw >= 8 ? Move(in.dst, a) : ext_into(false);
-    case ir::Op::IntToPtr: return fw >= 8 ? Move(in.dst, a) : ext_into(true);
-    case ir::Op::Trunc: case ir::Op::PtrToInt: return Move(in.dst, a);
-    case ir::Op::SIToFP: case ir::Op::UIToFP: {
-      bool is_signed = in.op == ir::Op::SIToFP;
-      if (fw < 8) a = Extend(a, fw, is_signed);
-      MInst& c = Emit(is_signed || fw < 8 ? kCvtIF : kCvtU64F, uint8_t(tw));
-      c.dst = in.dst, c.a = a;
-      return;
-    }
-    case ir::Op::FPExt: case ir::Op::FPTrunc: {
-      MInst& c = Emit(kCvtFF, uint8_t(tw));
-      c.dst = in.dst, c.a = a;
-      return;
-    }
-    default: {
-      MInst& c = Emit(kCvtFI, uint8_t(fw));
-      c.dst = in.dst, c.a = a, c.cond = in.op == ir::Op::FPToSI;
-      c.aux = tw * 8;
-      c.imm = env_.AddTrapSite({false, false, ir::TrapKind::FloatToInt, id_, in.loc});
-      return;
-    }
-  }
-}
-
 void Isel::LowerMemory(const ir::Inst& in) {
   switch (in.op) {
     case ir::Op::Load: case ir::Op::Store: {

@@ -1,6 +1,6 @@
 // AArch64 instruction selection (IR -> MIR), internal to a64/: one Isel per function, built on
 // the shared IselBase (isel_common.h: IR walk, dispatch by op family, analysis,
-// rematerialization). The target's arithmetic, compare, conversion and memory ops are in
+// rematerialization). The target's arithmetic, compare and memory ops are in
 // isel_a64.cpp; calls, parameters and returns (the AAPCS64 side) in isel_a64_calls.cpp.
 #pragma once
 #include <string>
@@ -23,6 +23,7 @@ bool SelectInstructions(const ir::Module& m, ir::FuncId id, CodegenEnv& env, MFu
 inline constexpr IselTarget kIselTarget = {
     .mov = kMov, .mov_imm = kMovImm, .lea = kLea, .alu = kAlu, .ext = kExt, .poll = kPoll,
     .unary = kUnary, .fconst = kFConst, .falu = kFAlu, .fneg = kFNeg,
+    .cvt_if = kCvtIF, .cvt_u64f = kCvtU64F, .cvt_ff = kCvtFF, .cvt_fi = kCvtFI,
     .cmp = kCmp, .test = kTest, .set_cc = kSetCC, .jcc = kJcc, .jmp = kJmp, .trap_if = kTrapIf, .trap = kTrap,
     .alu_and = kAnd, .alu_mul = kMul, .unary_neg = kNeg, .unary_not = kNot,
     .cond_ne = uint8_t(Cond::Ne), .cond_uge = uint8_t(Cond::Hs), .set_cc_size = 4,
@@ -39,7 +40,6 @@ class Isel : public IselBase {
   void LowerDivRem(const ir::Inst& in) override;
   void LowerShift(const ir::Inst& in) override;
   uint8_t LowerCompare(const ir::Inst& in) override;
-  void LowerConvert(const ir::Inst& in) override;
   void LowerMemory(const ir::Inst& in) override;
 
   // isel_a64_calls.cpp
