@@ -413,6 +413,55 @@ void IselBase::LowerConvert(const ir::Inst& in) {
   }
 }
 
+// Loads and stores (of a promoted slot: moves of its register), addresses (folded into their
+// uses), and copies and zeroing: inline up to 256 bytes, memcpy/memset beyond.
+void IselBase::LowerMemory(const ir::Inst& in) {
+  switch (in.op) {
+    case ir::Op::Load: case ir::Op::Store: {
+      ir::Reg ptr = in.op == ir::Op::Load ? in.a : in.b;
+      uint32_t slot = ptr < promo_.reg_slot.size() ? promo_.reg_slot[ptr] : UINT32_MAX;
+      if (slot != UINT32_MAX) {
+        if (in.op == ir::Op::Load) return Move(in.dst, slot_vreg_[slot]);
+        int64_t k;
+        if (ConstInt(in.a, k)) {
+          MInst& c = Emit(target_.mov_imm, OpSize(in.type));
+          c.dst = slot_vreg_[slot], c.imm = k;
+          return;
+        }
+        return Move(slot_vreg_[slot], Value(in.a));
+      }
+      VReg value = kNoVReg;
+      int64_t k = 0;
+      bool imm = in.op == ir::Op::Store && !ir::IsFloat(in.type) && ConstInt(in.a, k) && (!target_.store_imm32 || FitsInt32(k));
+      if (in.op == ir::Op::Store && !imm) value = Value(in.a);
+      Addr ad = AddressOf(ptr);
+      MInst& mi = Emit(in.op == ir::Op::Load ? target_.load : target_.store, uint8_t(ir::TypeSize(in.type)));
+      mi.a = ad.base, mi.c = ad.index, mi.aux = ad.scale, mi.disp = int32_t(ad.disp);
+      if (in.op == ir::Op::Load) mi.dst = in.dst, mi.cond = 1;
+      else mi.b = value, mi.imm = k;
+      return;
+    }
+    case ir::Op::PtrAdd: case ir::Op::PtrOffset:
+      return;  // folded into the addresses that use them, or rematerialized
+    default: {
+      bool copy = in.op == ir::Op::Copy;
+      VReg dst = Value(in.a), src = copy ? Value(in.b) : kNoVReg;
+      if (in.imm > 256) {
+        VReg size = NewGp();
+        MInst& k = Emit(target_.mov_imm);
+        k.dst = size, k.imm = in.imm;
+        if (copy) return CallHelper(Helper::Memcpy, {dst, src, size}, kNoVReg, 0);
+        VReg zero = NewGp();
+        Emit(target_.mov_imm, 4).dst = zero;
+        return CallHelper(Helper::Memset, {dst, zero, size}, kNoVReg, 0);
+      }
+      MInst& mi = Emit(copy ? target_.copy : target_.zero);
+      mi.a = dst, mi.b = src, mi.imm = in.imm;
+      return;
+    }
+  }
+}
+
 // index >= length (unsigned) traps. A length beyond 32 bits is compared from a register (x86-64
 // compares with 32-bit immediates only; AArch64 would load it into a scratch register anyway).
 void IselBase::LowerBoundsCheck(const ir::Inst& in) {

@@ -27,9 +27,11 @@ struct IselTarget {
   uint16_t mov, mov_imm, lea, alu, ext, poll;
   uint16_t unary, fconst, falu, fneg, cvt_if, cvt_u64f, cvt_ff, cvt_fi;
   uint16_t cmp, test, set_cc, jcc, jmp, trap_if, trap;
+  uint16_t load, store, copy, zero;
   uint8_t alu_and, alu_mul, unary_neg, unary_not;
   uint8_t cond_ne, cond_uge;  // "not equal" (a bool's test), "unsigned >=" (a bounds check)
   uint8_t set_cc_size;       // width of the register kSetCC writes
+  bool store_imm32;          // a stored constant must fit a sign-extended 32-bit immediate
   uint32_t frame_reg;        // physical register that slot offsets are relative to
   int32_t save_area_bytes;   // callee-saved save area between the frame pointer and the locals
   int64_t max_scale;         // largest power-of-two index scale an address may carry
@@ -71,7 +73,6 @@ class IselBase {
   // Emits the flag-setting compare of an icmp/fcmp; returns the target's condition code that
   // holds when the predicate is true.
   virtual uint8_t LowerCompare(const ir::Inst& in) = 0;
-  virtual void LowerMemory(const ir::Inst& in) = 0;
   virtual void LowerCall(const ir::Inst& in) = 0;
   virtual void LowerRet(const ir::Inst& in) = 0;
   // A call of a runtime helper (fmod, memcpy, ...) under the target's calling convention.
@@ -80,6 +81,7 @@ class IselBase {
   void LowerInst(const ir::Inst& in);
   void LowerCondBr(const ir::Inst& in, const ir::Inst* fused);
   void LowerConvert(const ir::Inst& in);
+  void LowerMemory(const ir::Inst& in);
   void LowerBoundsCheck(const ir::Inst& in);
 
   void Analyze();

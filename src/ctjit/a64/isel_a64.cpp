@@ -168,53 +168,6 @@ void Isel::LowerShift(const ir::Inst& in) {
   cs.dst = in.dst, cs.a = shifted, cs.cond = uint8_t(Cond::Hs), cs.imm = 0;
 }
 
-void Isel::LowerMemory(const ir::Inst& in) {
-  switch (in.op) {
-    case ir::Op::Load: case ir::Op::Store: {
-      ir::Reg ptr = in.op == ir::Op::Load ? in.a : in.b;
-      uint32_t slot = ptr < promo_.reg_slot.size() ? promo_.reg_slot[ptr] : UINT32_MAX;
-      if (slot != UINT32_MAX) {
-        if (in.op == ir::Op::Load) return Move(in.dst, slot_vreg_[slot]);
-        int64_t k;
-        if (ConstInt(in.a, k)) {
-          MInst& c = Emit(kMovImm, OpSize(in.type));
-          c.dst = slot_vreg_[slot], c.imm = k;
-          return;
-        }
-        return Move(slot_vreg_[slot], Value(in.a));
-      }
-      VReg value = kNoVReg;
-      int64_t k = 0;
-      bool imm = in.op == ir::Op::Store && !ir::IsFloat(in.type) && ConstInt(in.a, k);
-      if (in.op == ir::Op::Store && !imm) value = Value(in.a);
-      Addr ad = AddressOf(ptr);
-      MInst& mi = Emit(in.op == ir::Op::Load ? kLoad : kStore, uint8_t(ir::TypeSize(in.type)));
-      mi.a = ad.base, mi.c = ad.index, mi.aux = ad.scale, mi.disp = int32_t(ad.disp);
-      if (in.op == ir::Op::Load) mi.dst = in.dst, mi.cond = 1;
-      else mi.b = value, mi.imm = k;
-      return;
-    }
-    case ir::Op::PtrAdd: case ir::Op::PtrOffset:
-      return;  // folded into the addresses that use them, or rematerialized as an add
-    default: {
-      bool copy = in.op == ir::Op::Copy;
-      VReg dst = Value(in.a), src = copy ? Value(in.b) : kNoVReg;
-      if (in.imm > 256) {
-        VReg size = NewGp();
-        MInst& k = Emit(kMovImm);
-        k.dst = size, k.imm = in.imm;
-        if (copy) return CallHelper(Helper::Memcpy, {dst, src, size}, kNoVReg, 0);
-        VReg zero = NewGp();
-        Emit(kMovImm, 4).dst = zero;
-        return CallHelper(Helper::Memset, {dst, zero, size}, kNoVReg, 0);
-      }
-      MInst& mi = Emit(copy ? kCopy : kZero);
-      mi.a = dst, mi.b = src, mi.imm = in.imm;
-      return;
-    }
-  }
-}
-
 TargetRegs MakeTargetRegs() {
   TargetRegs t;
   // Caller-saved first: short-lived values take them; values live across calls cannot (the

@@ -1,6 +1,6 @@
 // AArch64 instruction selection (IR -> MIR), internal to a64/: one Isel per function, built on
 // the shared IselBase (isel_common.h: IR walk, dispatch by op family, analysis,
-// rematerialization). The target's arithmetic, compare and memory ops are in
+// rematerialization). The target's arithmetic and compare ops are in
 // isel_a64.cpp; calls, parameters and returns (the AAPCS64 side) in isel_a64_calls.cpp.
 #pragma once
 #include <string>
@@ -25,8 +25,9 @@ inline constexpr IselTarget kIselTarget = {
     .unary = kUnary, .fconst = kFConst, .falu = kFAlu, .fneg = kFNeg,
     .cvt_if = kCvtIF, .cvt_u64f = kCvtU64F, .cvt_ff = kCvtFF, .cvt_fi = kCvtFI,
     .cmp = kCmp, .test = kTest, .set_cc = kSetCC, .jcc = kJcc, .jmp = kJmp, .trap_if = kTrapIf, .trap = kTrap,
+    .load = kLoad, .store = kStore, .copy = kCopy, .zero = kZero,
     .alu_and = kAnd, .alu_mul = kMul, .unary_neg = kNeg, .unary_not = kNot,
-    .cond_ne = uint8_t(Cond::Ne), .cond_uge = uint8_t(Cond::Hs), .set_cc_size = 4,
+    .cond_ne = uint8_t(Cond::Ne), .cond_uge = uint8_t(Cond::Hs), .set_cc_size = 4, .store_imm32 = false,
     .frame_reg = kFp, .save_area_bytes = kSaveAreaBytes, .max_scale = 16};
 
 class Isel : public IselBase {
@@ -40,7 +41,6 @@ class Isel : public IselBase {
   void LowerDivRem(const ir::Inst& in) override;
   void LowerShift(const ir::Inst& in) override;
   uint8_t LowerCompare(const ir::Inst& in) override;
-  void LowerMemory(const ir::Inst& in) override;
 
   // isel_a64_calls.cpp
   void LowerParams() override;
