@@ -368,6 +368,7 @@ std::optional<EvalFailure> Jit::State::Invoke(ir::FuncId f, const uint64_t* gp, 
   ctx.module = module;
   ctx.sites = &sites;
   ctx.time_limit_seconds = options.ct_time_limit_seconds;
+  ctx.timeout_flag = flags.Deadline();
   ctx.memory_limit = options.ct_memory_limit_bytes;
   RuntimeContext* outer = SetRuntimeContext(&ctx);
   flags.calling_out = kNobody;

@@ -60,7 +60,8 @@ void RuntimeTrap(uint32_t site_index) {
   RuntimeContext* ctx = tl_context;
   if (!ctx || !ctx->sites || site_index >= ctx->sites->size()) std::abort();  // no evaluation: a JIT bug
   const TrapSite& site = (*ctx->sites)[site_index];
-  if (site.timeout) {
+  bool timed_out = ctx->timeout_flag && *ctx->timeout_flag;
+  if (site.timeout || (site.stack_overflow && timed_out)) {
     char limit[32];
     std::snprintf(limit, sizeof limit, "%g", ctx->time_limit_seconds);
     Fail(ir::EvalFailure::Kind::Timeout,

@@ -15,6 +15,10 @@ struct RuntimeContext {
   const ir::Module* module = nullptr;
   const std::vector<TrapSite>* sites = nullptr;
   double time_limit_seconds = 0;
+  // The time-out flag the deadline sets. An entry poll checks it and then the stack limit; a
+  // deadline that fires between the two makes the limit look exceeded, so a "stack overflow"
+  // with this flag set is reported as the time-out it is.
+  const volatile uint8_t* timeout_flag = nullptr;
   uint64_t memory_limit = 0;  // 0 = unlimited
   uint64_t memory_used = 0;
   std::optional<ir::EvalFailure> failure;

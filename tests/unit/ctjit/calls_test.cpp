@@ -328,6 +328,7 @@ bb0:
   limited.ct_time_limit_seconds = 0.2;
   auto timeout = CallFail(m, "forever", limited);
   REQUIRE(timeout);
+  INFO(timeout->message);
   CHECK(timeout->kind == ir::EvalFailure::Kind::Timeout);
   CHECK(timeout->function == "forever");
   ctjit::JitOptions small;
@@ -393,6 +394,7 @@ bb0:
   limited.ct_time_limit_seconds = 0.2;
   auto timeout = CallFail(m, "slow", limited);
   REQUIRE(timeout);
+  INFO(timeout->message);
   CHECK(timeout->kind == ir::EvalFailure::Kind::Timeout);
   CHECK(timeout->function == "fib");
   auto overflow = CallFail(m, "deep", limited);
