@@ -1,13 +1,15 @@
 // The target-independent half of instruction selection (IR -> MIR), shared by x64/ and a64/:
 // the IR walk (blocks, fused compare + branch, back-edge polls), the dispatch of each IR
 // instruction by op family, the per-function analysis (IR register uses, promoted slots, frame
-// layout), and the rematerialization of constants and addresses. Each target's Isel derives from
-// IselBase and lowers the op families whose MIR differs (arithmetic, memory, calls, ...).
+// layout), the rematerialization of constants and addresses, and calls, parameters and returns
+// over the target's CallLayout (isel_calls.cpp). Each target's Isel derives from IselBase and
+// lowers the op families whose MIR differs (integer arithmetic, shifts, division, compares).
 #pragma once
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "ctjit/call_layout.h"
 #include "ctjit/codegen.h"
 #include "ctjit/mir.h"
 
@@ -22,19 +24,28 @@ int64_t Normalize(int64_t v, ir::Type t);
 ir::Pred SwapPred(ir::Pred p);
 
 // The target's spellings of what the shared code emits: MIR opcodes, their sub-operations and
-// condition codes, the frame pointer and the frame and addressing-mode limits.
+// condition codes, the frame pointer, the frame and addressing-mode limits, and the registers of
+// its calling convention that a CallLayout does not name.
 struct IselTarget {
+  static constexpr uint32_t kNone = UINT32_MAX;  // a register the target does not have
   uint16_t mov, mov_imm, lea, alu, ext, poll;
   uint16_t unary, fconst, falu, fneg, cvt_if, cvt_u64f, cvt_ff, cvt_fi;
   uint16_t cmp, test, set_cc, jcc, jmp, trap_if, trap;
-  uint16_t load, store, copy, zero;
-  uint8_t alu_and, alu_mul, unary_neg, unary_not;
+  uint16_t load, store, copy, zero, shift_imm, call, call_ind, ret;
+  uint8_t alu_and, alu_mul, unary_neg, unary_not, shift_right;  // shift_right: logical
   uint8_t cond_ne, cond_uge;  // "not equal" (a bool's test), "unsigned >=" (a bounds check)
   uint8_t set_cc_size;       // width of the register kSetCC writes
   bool store_imm32;          // a stored constant must fit a sign-extended 32-bit immediate
   uint32_t frame_reg;        // physical register that slot offsets are relative to
   int32_t save_area_bytes;   // callee-saved save area between the frame pointer and the locals
   int64_t max_scale;         // largest power-of-two index scale an address may carry
+  uint32_t stack_reg;        // outgoing stack arguments are stored relative to it
+  uint32_t first_fp_reg;     // FP registers are numbered from here; FP arguments and results start here
+  const uint32_t* arg_gp;    // GP argument registers in order (runtime helpers take up to three)
+  uint32_t sret_reg;         // the address of a result in memory goes in here
+  uint32_t sret_echo_reg;    // ... and comes back in here (x86-64: rax), or kNone
+  uint32_t fp_count_reg;     // a variadic call gets the number of FP argument registers here (x86-64: al), or kNone
+  uint32_t result_mask, caller_saved_mask;  // registers a call may define, and may clobber
 };
 
 // The per-function analysis of instruction selection, owned by the caller and reused for every
@@ -66,23 +77,31 @@ class IselBase {
   };
 
   // The target's lowering, called by Run and LowerInst.
-  virtual void LowerParams() = 0;
+  virtual CallLayout LayOutCall(const std::vector<ir::AbiType>& params, const ir::AbiType& ret, bool variadic,
+                                uint32_t fixed_count) = 0;
   virtual void LowerIntBinary(const ir::Inst& in) = 0;  // add .. xor, mul (not division or shifts)
   virtual void LowerDivRem(const ir::Inst& in) = 0;
   virtual void LowerShift(const ir::Inst& in) = 0;
   // Emits the flag-setting compare of an icmp/fcmp; returns the target's condition code that
   // holds when the predicate is true.
   virtual uint8_t LowerCompare(const ir::Inst& in) = 0;
-  virtual void LowerCall(const ir::Inst& in) = 0;
-  virtual void LowerRet(const ir::Inst& in) = 0;
-  // A call of a runtime helper (fmod, memcpy, ...) under the target's calling convention.
-  virtual void CallHelper(Helper h, std::vector<VReg> args, VReg fp_result, uint8_t fp_size) = 0;
 
   void LowerInst(const ir::Inst& in);
   void LowerCondBr(const ir::Inst& in, const ir::Inst* fused);
   void LowerConvert(const ir::Inst& in);
   void LowerMemory(const ir::Inst& in);
   void LowerBoundsCheck(const ir::Inst& in);
+
+  // isel_calls.cpp
+  void LowerParams();
+  void LowerCall(const ir::Inst& in);
+  void LowerRet(const ir::Inst& in);
+  void PassArgs(const CallLayout& layout, const ir::CallInfo& call, uint32_t& use_mask);
+  void TakeResult(const CallLayout& layout, const ir::CallInfo& call, ir::Reg dst);
+  void CopyAgg(VReg dst, VReg src, uint32_t size);
+  // A call of a runtime helper (fmod, memcpy, ...) under the target's calling convention.
+  void CallHelper(Helper h, std::vector<VReg> args, VReg fp_result, uint8_t fp_size);
+  bool IsFpReg(uint32_t p) const { return p >= target_.first_fp_reg; }
 
   void Analyze();
   MInst& Emit(uint16_t op, uint8_t size = 8);
@@ -116,6 +135,8 @@ class IselBase {
   uint32_t frame_end_ = 0;             // bytes of locals below the save area
   uint32_t cur_block_ = 0;
   uint32_t cur_inst_ = 0;              // running IR instruction number (for listings)
+  CallLayout own_layout_;              // this function's parameters and result
+  VReg sret_ptr_ = kNoVReg;            // incoming address of a result in memory
 };
 
 }  // namespace thrustc::ctjit

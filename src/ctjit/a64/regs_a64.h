@@ -41,7 +41,7 @@ constexpr uint32_t kCalleeSavedMask = (1u << kX19) | (1u << kX20) | (1u << kX21)
 // slot offsets are known before register allocation decides which of them are used.
 constexpr int32_t kSaveAreaBytes = 104;
 
-constexpr uint32_t kArgGp[] = {kX0, kX1, kX2, kX3, kX4, kX5, kX6, kX7};
+inline constexpr uint32_t kArgGp[] = {kX0, kX1, kX2, kX3, kX4, kX5, kX6, kX7};
 
 enum class Cond : uint8_t { Eq, Ne, Lt, Le, Gt, Ge, Lo, Ls, Hi, Hs, Mi, Vs };
 

@@ -1,7 +1,7 @@
 // x86-64 instruction selection (IR -> MIR), internal to x64/: one Isel per function, built on
 // the shared IselBase (isel_common.h: IR walk, dispatch by op family, analysis,
-// rematerialization). The target's arithmetic and compare ops are in
-// isel_x64.cpp; calls, parameters and returns (the System V side) in isel_x64_calls.cpp.
+// rematerialization, calls over a CallLayout). The target's arithmetic and compare ops are in
+// isel_x64.cpp; its calling convention (System V) is abi_x64.cpp and the registers below.
 #pragma once
 #include <string>
 #include <vector>
@@ -19,16 +19,23 @@ namespace thrustc::ctjit::x64 {
 bool SelectInstructions(const ir::Module& m, ir::FuncId id, CodegenEnv& env, MFunction& out, IselScratch& scratch,
                         std::string& error);
 
-// What the shared half of instruction selection (isel_common.cpp) emits on this target.
+// What the shared half of instruction selection (isel_common.cpp, isel_calls.cpp) emits on this
+// target.
 inline constexpr IselTarget kIselTarget = {
     .mov = kMov, .mov_imm = kMovImm, .lea = kLea, .alu = kAlu, .ext = kExt, .poll = kPoll,
     .unary = kUnary, .fconst = kFConst, .falu = kFAlu, .fneg = kFNeg,
     .cvt_if = kCvtIF, .cvt_u64f = kCvtU64F, .cvt_ff = kCvtFF, .cvt_fi = kCvtFI,
     .cmp = kCmp, .test = kTest, .set_cc = kSetCC, .jcc = kJcc, .jmp = kJmp, .trap_if = kTrapIf, .trap = kTrap,
     .load = kLoad, .store = kStore, .copy = kCopy, .zero = kZero,
-    .alu_and = kAnd, .alu_mul = kImul, .unary_neg = kNeg, .unary_not = kNot,
+    .shift_imm = kShiftImm, .call = kCall, .call_ind = kCallInd, .ret = kRet,
+    .alu_and = kAnd, .alu_mul = kImul, .unary_neg = kNeg, .unary_not = kNot, .shift_right = kShr,
     .cond_ne = uint8_t(Cond::Ne), .cond_uge = uint8_t(Cond::Ae), .set_cc_size = 1, .store_imm32 = true,
-    .frame_reg = kRbp, .save_area_bytes = kSaveAreaBytes, .max_scale = 8};
+    .frame_reg = kRbp, .save_area_bytes = kSaveAreaBytes, .max_scale = 8,
+    .stack_reg = kRsp, .first_fp_reg = kXmm0, .arg_gp = kArgGp, .sret_reg = kRdi,
+    .sret_echo_reg = kRax, .fp_count_reg = kRax /* al */,
+    // results in rax, rdx, xmm0 and xmm1
+    .result_mask = (1u << kRax) | (1u << kRdx) | (1u << kXmm0) | (1u << (kXmm0 + 1)),
+    .caller_saved_mask = kCallerSavedMask};
 
 class Isel : public IselBase {
  public:
@@ -42,18 +49,10 @@ class Isel : public IselBase {
   void LowerShift(const ir::Inst& in) override;
   uint8_t LowerCompare(const ir::Inst& in) override;
 
-  // isel_x64_calls.cpp
-  void LowerParams() override;
-  void LowerCall(const ir::Inst& in) override;
-  void LowerRet(const ir::Inst& in) override;
-  void PassArgs(const CallLayout& layout, const ir::CallInfo& call, uint32_t& use_mask);
-  void TakeResult(const CallLayout& layout, const ir::CallInfo& call, ir::Reg dst);
-  void CallHelper(Helper h, std::vector<VReg> args, VReg fp_result, uint8_t fp_size) override;
-
-
-  VReg sret_ptr_ = kNoVReg;            // incoming hidden result pointer
-  CallLayout own_layout_;              // this function's parameters and result
-  int32_t scratch_ret_disp_ = 0;       // frame buffer for discarded aggregate results
+  CallLayout LayOutCall(const std::vector<ir::AbiType>& params, const ir::AbiType& ret, bool /*variadic*/,
+                        uint32_t /*fixed_count*/) override {
+    return x64::LayOutCall(m_, params, ret);  // System V needs no count of fixed arguments
+  }
 };
 
 }  // namespace thrustc::ctjit::x64

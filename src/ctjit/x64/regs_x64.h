@@ -28,7 +28,7 @@ constexpr uint32_t kCalleeSavedOrder[] = {kRbx, kR12, kR13, kR14, kR15};
 // known before register allocation decides which of them are used.
 constexpr int32_t kSaveAreaBytes = 40;
 
-constexpr uint32_t kArgGp[] = {kRdi, kRsi, kRdx, kRcx, kR8, kR9};
+inline constexpr uint32_t kArgGp[] = {kRdi, kRsi, kRdx, kRcx, kR8, kR9};
 
 enum class Cond : uint8_t { Eq, Ne, Lt, Le, Gt, Ge, B, Be, A, Ae, P, Np,
                             FEq, FNe };  // FEq: equal and ordered; FNe: not equal or unordered
