@@ -1,5 +1,6 @@
 // The target-neutral asmjit bookkeeping of the two encoders (emit_common.h): function and stub
-// labels, copying assembled code into executable memory, and the -print ctjit-asm listing.
+// labels, encoding errors, copying assembled code into executable memory, and the -print
+// ctjit-asm listing. (EmitterBase, a template over the assembler, is all in the header.)
 #include "ctjit/emit_common.h"
 
 #include <cstdio>
@@ -52,6 +53,10 @@ void* PlaceThunk(CodeHolder& code, platform::ExecMemory& memory, std::string& er
   code.copyFlattenedData(p, size, CopySectionFlags::kPadTargetBuffer);
   if (!memory.MakeExecutable(p, size, &error)) return nullptr;
   return p;
+}
+
+void ErrorCollector::handleError(Error err, const char* message, BaseEmitter*) {
+  if (first.empty()) first = std::string(DebugUtils::errorAsString(err)) + ": " + message;
 }
 
 // asmjit may log one line in pieces; empty lines are dropped.

@@ -52,39 +52,17 @@ CondCode CC(Cond c) {
   }
 }
 
-uint32_t AlignUp(uint32_t v, uint32_t a) { return (v + a - 1) / a * a; }
 uint32_t Log2(uint32_t v) { return v <= 1 ? 0 : uint32_t(std::countr_zero(v)); }
 
 }  // namespace
 
-struct Emitter::Impl {
-  const ir::Module& module;
-  CodegenEnv& env;
-  CodeHolder code;
-  aj::Assembler as;
-  Listing listing;  // -print ctjit-asm (does nothing when not asked for)
-  std::unordered_map<ir::FuncId, Label> func_labels;
-  std::vector<Label> order;
+struct Emitter::Impl : EmitterBase<aj::Assembler> {
+  Impl(const ir::Module& m, CodegenEnv& e, std::string* l)
+      : EmitterBase(m, e, l, Environment(Arch::kAArch64), "a64") {}
 
-  // Per function being emitted.
-  const MFunction* f = nullptr;
-  const Allocation* alloc = nullptr;
-  std::vector<Label> blocks;
-  std::vector<std::pair<uint32_t, Label>> stubs;
   int32_t spill_base = 0;   // sp-relative offset of spill slot 0
   uint32_t frame_total = 0;
   uint32_t saved_mask = 0;
-  uint32_t next_block = 0;
-  ir::FuncId cur_func = 0;
-
-  Impl(const ir::Module& m, CodegenEnv& e, std::string* l) : module(m), env(e), listing(l, as) {
-    code.init(Environment(Arch::kAArch64));
-    listing.Attach(code);
-    code.attach(&as);
-  }
-
-  Label FuncLabel(ir::FuncId id) { return FunctionLabel(as, func_labels, id); }
-  Label Stub(uint32_t site) { return StubLabel(as, stubs, site); }
 
   // movz/movn + movk: the fewest halfword moves for any 64-bit (or 32-bit) constant.
   void MovImm(uint32_t hw, int64_t value, bool wide) {
@@ -119,8 +97,6 @@ struct Emitter::Impl {
     return aj::ptr(X(base_hw), X(scratch));
   }
 
-  // Where a virtual register lives: a physical register (>= 0) or a spill slot (-1).
-  int32_t RegOf(VReg v) const { return IsPhys(v) ? int32_t(PhysOf(v)) : alloc->reg[v]; }
   Mem SpillMem(VReg v) { return MemAt(kSpHw, spill_base + alloc->spill_slot[v] - 8, 8, kOffScratch); }
   bool IsFp(VReg v) const { return IsPhys(v) ? IsVec(PhysOf(v)) : f->vreg_class[v] == RegClass::Fp; }
 
@@ -179,10 +155,9 @@ struct Emitter::Impl {
     as.str(aj::w(kScratchX3), aj::ptr(aj::x(kScratchX2)));
   }
 
-  void EmitFunction(ir::FuncId id);
-  void EmitPrologue();
+  void EmitPrologue() override;
   void EmitEpilogue();
-  void EmitInst(const MInst& in);
+  void EmitInst(const MInst& in) override;
   void EmitMove(const MInst& in);
   void EmitAlu(const MInst& in);
   void EmitAluOp(const MInst& in, uint32_t d, uint32_t a);
@@ -194,7 +169,7 @@ struct Emitter::Impl {
   void EmitBranch(const MInst& in);
   void EmitChecks(const MInst& in);
   void EmitDivCheck(const MInst& in);
-  void EmitStubs();
+  void EmitStubs() override;
 };
 
 // Frame: x29/x30 pair at [x29], then the save area (x19-x23, d8-d15), locals, spill slots, and
@@ -428,16 +403,7 @@ void Emitter::Impl::EmitCopyZero(const MInst& in) {
     else if (n == 2) as.strh(t, d);
     else as.str(t, d);
   };
-  uint32_t off = 0;
-  if (size < 4) {
-    if (size >= 2) move(0, 2), off = 2;
-    if (off < size) move(off, 1);
-    return;
-  }
-  for (uint32_t n : {16u, 8u, 4u}) {
-    while (size - off >= n) move(off, n), off += n;
-  }
-  if (off < size) move(size - 4, 4);
+  ForEachInlineMove(size, move);
 }
 
 void Emitter::Impl::EmitFloat(const MInst& in) {
@@ -647,50 +613,12 @@ void Emitter::Impl::EmitStubs() {
   }
 }
 
-void Emitter::Impl::EmitFunction(ir::FuncId id) {
-  blocks.clear();
-  stubs.clear();
-  for (size_t b = 0; b < f->blocks.size(); ++b) blocks.push_back(as.newLabel());
-  as.align(AlignMode::kCode, 16);
-  listing.BeginFunction(as, module, id);
-  as.bind(FuncLabel(id));
-  cur_func = id;
-  EmitPrologue();
-  for (uint32_t b = 0; b < f->blocks.size(); ++b) {
-    as.bind(blocks[b]);
-    listing.BeginBlock(as, b);
-    next_block = b + 1;
-    for (uint32_t i = f->blocks[b].begin; i < f->blocks[b].end; ++i) {
-      listing.BeforeInst(as, f->insts[i]);
-      EmitInst(f->insts[i]);
-    }
-  }
-  EmitStubs();
-}
-
-// Collects asmjit's first encoding error (an operand combination it refused) as our error.
-class ErrorCollector : public ErrorHandler {
- public:
-  void handleError(Error err, const char* message, BaseEmitter*) override {
-    if (first.empty()) first = std::string(DebugUtils::errorAsString(err)) + ": " + message;
-  }
-  std::string first;
-};
-
 Emitter::Emitter(const ir::Module& m, CodegenEnv& env, std::string* listing)
     : impl_(std::make_unique<Impl>(m, env, listing)) {}
 Emitter::~Emitter() = default;
 
 bool Emitter::AddFunction(ir::FuncId id, const MFunction& f, const Allocation& alloc, std::string& error) {
-  ErrorCollector errors;
-  impl_->code.setErrorHandler(&errors);
-  impl_->f = &f;
-  impl_->alloc = &alloc;
-  impl_->order.push_back(impl_->FuncLabel(id));
-  impl_->EmitFunction(id);
-  impl_->code.resetErrorHandler();
-  if (!errors.first.empty()) error = "a64 encoding of `" + impl_->module.functions[id].name + "`: " + errors.first;
-  return error.empty();
+  return impl_->AddFunction(id, f, alloc, error);
 }
 
 bool Emitter::Assemble(uint64_t base, std::vector<uint8_t>& bytes, std::string& error) {
@@ -705,9 +633,7 @@ bool Emitter::Assemble(uint64_t base, std::vector<uint8_t>& bytes, std::string& 
 }
 
 bool Emitter::Place(platform::ExecMemory& memory, PlacedCode& out, std::string& error) {
-  if (!PlaceBatch(impl_->code, impl_->order, memory, out, error)) return false;
-  impl_->listing.Flush();
-  return true;
+  return impl_->Place(memory, out, error);
 }
 
 InvokeFn BuildInvokeThunk(platform::ExecMemory& memory, std::string& error) {

@@ -45,47 +45,20 @@ x86::CondCode CC(Cond c) {
   }
 }
 
-uint32_t AlignUp(uint32_t v, uint32_t a) { return (v + a - 1) / a * a; }
-
 }  // namespace
 
-struct Emitter::Impl {
-  const ir::Module& module;
-  CodegenEnv& env;
-  CodeHolder code;
-  x86::Assembler as;
-  Listing listing;  // -print ctjit-asm (does nothing when not asked for)
-  std::unordered_map<ir::FuncId, Label> func_labels;
-  std::vector<Label> order;
+struct Emitter::Impl : EmitterBase<x86::Assembler> {
+  Impl(const ir::Module& m, CodegenEnv& e, std::string* l) : EmitterBase(m, e, l, Environment::host(), "x64") {}
 
-  // Per function being emitted.
-  const MFunction* f = nullptr;
-  const Allocation* alloc = nullptr;
-  std::vector<Label> blocks;
-  std::vector<std::pair<uint32_t, Label>> stubs;
   // Entry polls that failed their one compare: time-out (flag in r11 set) or stack overflow.
   struct PollStub {
     uint32_t timeout_site, stack_site;
     Label label;
   };
   std::vector<PollStub> poll_stubs;
-  int32_t spill_base = 0;
+  int32_t spill_base = 0;  // rbp-relative offset of the spill slots
   uint32_t saved_mask = 0;
-  uint32_t next_block = 0;
-  ir::FuncId cur_func = 0;
-  Error err = kErrorOk;
 
-  Impl(const ir::Module& m, CodegenEnv& e, std::string* l) : module(m), env(e), listing(l, as) {
-    code.init(Environment::host());
-    listing.Attach(code);
-    code.attach(&as);
-  }
-
-  Label FuncLabel(ir::FuncId id) { return FunctionLabel(as, func_labels, id); }
-  Label Stub(uint32_t site) { return StubLabel(as, stubs, site); }
-
-  // Where a virtual register lives: a physical register (>= 0) or a spill slot (-1).
-  int32_t RegOf(VReg v) const { return IsPhys(v) ? int32_t(PhysOf(v)) : alloc->reg[v]; }
   x86::Mem SpillMem(VReg v, uint32_t size) const {
     return x86::ptr(x86::rbp, spill_base - alloc->spill_slot[v], size);
   }
@@ -121,10 +94,9 @@ struct Emitter::Impl {
     return x86::ptr(x86::gpq(base), x86::gpq(index), shift, in.disp, size);
   }
 
-  void EmitFunction(ir::FuncId id, std::string& error);
-  void EmitPrologue();
+  void EmitPrologue() override;
   void EmitEpilogue();
-  void EmitInst(const MInst& in);
+  void EmitInst(const MInst& in) override;
   void EmitMove(const MInst& in);
   void EmitAlu(const MInst& in);
   void EmitLoadStore(const MInst& in);
@@ -133,7 +105,7 @@ struct Emitter::Impl {
   void EmitFloatToInt(const MInst& in);
   void EmitBranch(const MInst& in);
   void EmitChecks(const MInst& in);
-  void EmitStubs();
+  void EmitStubs() override;
   // Before a call that may leave generated code: which function calls out, so a crash inside C
   // is reported in it (CodegenEnv::DeadlineFlagAddress() + 16).
   void NoteCallingOut() {
@@ -337,16 +309,7 @@ void Emitter::Impl::EmitCopyZero(const MInst& in) {
       if (src == kScratchGp && RegOf(in.b) < 0) as.mov(x86::gpq(kScratchGp), SpillMem(in.b, 8));
     }
   };
-  uint32_t off = 0;
-  if (size < 4) {
-    if (size >= 2) move(0, 2), off = 2;
-    if (off < size) move(off, 1);
-    return;
-  }
-  for (uint32_t n : {16u, 8u, 4u}) {
-    while (size - off >= n) move(off, n), off += n;
-  }
-  if (off < size) move(size - 4, 4);  // overlaps bytes already written with the same values
+  ForEachInlineMove(size, move);
 }
 
 void Emitter::Impl::EmitFloat(const MInst& in) {
@@ -622,29 +585,7 @@ void Emitter::Impl::EmitStubs() {
     as.call(Imm(env.HelperAddress(Helper::Trap)));
     as.int3();
   }
-}
-
-void Emitter::Impl::EmitFunction(ir::FuncId id, std::string& error) {
-  blocks.clear();
-  stubs.clear();
-  poll_stubs.clear();
-  cur_func = id;
-  for (size_t b = 0; b < f->blocks.size(); ++b) blocks.push_back(as.newLabel());
-  as.align(AlignMode::kCode, 16);
-  listing.BeginFunction(as, module, id);
-  as.bind(FuncLabel(id));
-  EmitPrologue();
-  for (uint32_t b = 0; b < f->blocks.size(); ++b) {
-    as.bind(blocks[b]);
-    listing.BeginBlock(as, b);
-    next_block = b + 1;
-    for (uint32_t i = f->blocks[b].begin; i < f->blocks[b].end; ++i) {
-      listing.BeforeInst(as, f->insts[i]);
-      EmitInst(f->insts[i]);
-    }
-  }
-  EmitStubs();
-  if (err == kErrorOk && code.textSection()->bufferSize() == 0) error = "nothing emitted";
+  poll_stubs.clear();  // for the next function
 }
 
 Emitter::Emitter(const ir::Module& m, CodegenEnv& env, std::string* listing)
@@ -652,17 +593,11 @@ Emitter::Emitter(const ir::Module& m, CodegenEnv& env, std::string* listing)
 Emitter::~Emitter() = default;
 
 bool Emitter::AddFunction(ir::FuncId id, const MFunction& f, const Allocation& alloc, std::string& error) {
-  impl_->f = &f;
-  impl_->alloc = &alloc;
-  impl_->order.push_back(impl_->FuncLabel(id));
-  impl_->EmitFunction(id, error);
-  return error.empty();
+  return impl_->AddFunction(id, f, alloc, error);
 }
 
 bool Emitter::Place(platform::ExecMemory& memory, PlacedCode& out, std::string& error) {
-  if (!PlaceBatch(impl_->code, impl_->order, memory, out, error)) return false;
-  impl_->listing.Flush();
-  return true;
+  return impl_->Place(memory, out, error);
 }
 
 InvokeFn BuildInvokeThunk(platform::ExecMemory& memory, std::string& error) {
