@@ -72,6 +72,29 @@ def main():
             if not good:
                 failures += 1
                 print(f"  expected exit {want_code} and {want_text!r}; got:\n{text}")
+        # Compile-time code blocked in a system call the time limit cannot interrupt (a read that
+        # never gets input): thrustc stops 2 s after the limit, says so, exits 1, writes nothing.
+        blocked = write("blocked.thrust", b'fn read(fd: s32, buf: ptr[char], n: usize) ssize @extern("read");\n'
+                        b'fn malloc(n: usize) ptr[void] @extern("malloc");\n'
+                        b"fn wait_for_input() s32 { var b: ptr[char] = malloc(8) as ptr[char]; return read(0, b, 1) as s32; }\n"
+                        b"const GOT: s32 = wait_for_input();\nfn main() s32 @public { return GOT; }\n")
+        for backend in ("jit", "interp"):
+            out = os.path.join(tmp, f"blocked_{backend}")
+            args = ["-ct-backend", backend, "-ct-timeout", "0.5", blocked, "-o", out]
+            stdin_r, stdin_w = os.pipe()  # this end stays open and silent while thrustc runs
+            p = subprocess.Popen([thrustc] + args, stdin=stdin_r, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            os.close(stdin_r)
+            try:
+                text = p.communicate(timeout=60)[0].decode(errors="replace")
+            except subprocess.TimeoutExpired:
+                p.kill()
+                text = p.communicate()[0].decode(errors="replace") + "(hung)"
+            os.close(stdin_w)
+            good = p.returncode == 1 and "still blocked in a C function" in text and not os.path.exists(out)
+            print(f"{'ok  ' if good else 'FAIL'} thrustc {' '.join(args)} (stdin open, no input) -> {p.returncode}")
+            if not good:
+                failures += 1
+                print(f"  expected exit 1, the blocked message and no output; got:\n{text}")
         run = subprocess.run([os.path.join(tmp, "prog.exe")], timeout=60) if with_aot else None  # the AOT-built program
         if run and run.returncode != 7:
             print(f"FAIL the executable built by thrustc exited {run.returncode}, expected 7")

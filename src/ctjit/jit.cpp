@@ -24,6 +24,7 @@ namespace {
 
 constexpr uint64_t kStackBudget = 7ull << 20;  // of the 8 MB main-thread stack
 
+
 double Since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
 }
@@ -138,6 +139,9 @@ struct Jit::State : CodegenEnv {
   bool CompileBatch(const std::vector<ir::FuncId>& batch);
   bool ApplyRelocations(const std::vector<ir::GlobalId>& fresh);
   bool Prepare(const ir::Module& m, ir::FuncId root);
+  // LastResort's stop, in a signal handler: names the function that called out, then exits 1.
+  static void StopBlocked(void* self);
+  char limit_text[32] = {};  // the time limit as printed, formatted before the run
   std::optional<EvalFailure> Invoke(ir::FuncId f, const uint64_t* gp, const uint64_t* fp, uint64_t* result);
   void NoteRanges(const std::vector<ir::FuncId>& batch, const PlacedCode& placed);
   ir::FuncId CrashedIn(ir::FuncId entry) const;
@@ -363,6 +367,17 @@ void RunInvoke(void* ctx) {
 }
 }  // namespace
 
+void Jit::State::StopBlocked(void* self) {
+  auto* s = static_cast<State*>(self);
+  uint32_t id = s->flags.calling_out;
+  std::string_view who = id < s->module->functions.size() ? std::string_view(s->module->functions[id].name)
+                                                          : std::string_view("compile-time code");
+  platform::StopProcess({"thrustc: error: compile-time evaluation ran past the time limit of ", s->limit_text,
+                         " s and is still blocked in a C function called from `", who,
+                         "`; stopping (raise the limit with -ct-timeout SECONDS) [CompileTimeTimeout]\n"},
+                        1);
+}
+
 std::optional<EvalFailure> Jit::State::Invoke(ir::FuncId f, const uint64_t* gp, const uint64_t* fp, uint64_t* result) {
   RuntimeContext ctx;
   ctx.module = module;
@@ -376,6 +391,7 @@ std::optional<EvalFailure> Jit::State::Invoke(ir::FuncId f, const uint64_t* gp, 
   char here;
   flags.SetStackLimit(uint64_t(uintptr_t(&here)) - kStackBudget);
   InvokeCall call{invoke, reinterpret_cast<const void*>(uintptr_t(func_addr[f])), gp, fp, result};
+  std::snprintf(limit_text, sizeof limit_text, "%g", options.ct_time_limit_seconds);
   auto t0 = std::chrono::steady_clock::now();
   int code;
   {
@@ -384,6 +400,10 @@ std::optional<EvalFailure> Jit::State::Invoke(ir::FuncId f, const uint64_t* gp, 
       SetRuntimeContext(outer);
       return MakeFailure(EvalFailure::Kind::Internal, "ctjit: the system refused a timer for -ct-timeout");
     }
+    // Code blocked in a C call the deadline's signal does not end never polls the flag: after a
+    // grace period thrustc stops with a message instead of hanging (docs/ctjit-isolation.md).
+    platform::LastResort last_resort(options.ct_time_limit_seconds > 0 ? options.ct_time_limit_seconds + platform::kBlockedGraceSeconds : 0,
+                                     &StopBlocked, this);
     code = platform::RunGuarded(RunInvoke, &call);
   }
   double seconds = Since(t0);

@@ -11,6 +11,7 @@
 #include "interp/state.h"
 #include "ir/call_values.h"
 #include "platform/crash_guard.h"
+#include "platform/time_guard.h"
 
 namespace thrustc::interp {
 
@@ -220,6 +221,17 @@ bool CheckDeadline(State& s, ir::FuncId fn, int64_t pc) {
   return false;
 }
 
+namespace {
+// LastResort's stop, in a signal handler: the interpreter is inside a C call that has not returned.
+void StopBlocked(void* state) {
+  auto* s = static_cast<State*>(state);
+  platform::StopProcess({"thrustc: error: compile-time evaluation ran past the time limit of ", s->limit_text,
+                         " s and is still blocked in a C function; stopping (raise the limit with -ct-timeout "
+                         "SECONDS) [CompileTimeTimeout]\n"},
+                        1);
+}
+}  // namespace
+
 std::optional<EvalFailure> Interpreter::Run(const ir::Module& module, ir::FuncId thunk, void* out) {
   if (auto bad = CheckEntry(module, thunk, 1)) return bad;
   uint64_t args[1] = {uint64_t(out)};
@@ -230,6 +242,11 @@ std::optional<EvalFailure> Interpreter::Run(const ir::Module& module, ir::FuncId
                std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                    std::chrono::duration<double>(s.options.ct_time_limit_seconds));
   s.ticks = State::kTicksPerCheck;
+  // The clock is read only between instructions: a C call blocked in a system call would outlive
+  // the limit, so a LastResort stops the process after a grace period (as the ctjit does).
+  std::snprintf(s.limit_text, sizeof s.limit_text, "%g", s.options.ct_time_limit_seconds);
+  double limit = s.options.ct_time_limit_seconds;
+  platform::LastResort last_resort(limit > 0 ? limit + platform::kBlockedGraceSeconds : 0, &StopBlocked, &s);
   auto failure = RunFunction(s, module, thunk, args, &result);
   s.has_deadline = false;
   return failure;

@@ -63,6 +63,7 @@ struct InterpState {
   static constexpr uint32_t kTicksPerCheck = 1u << 16;
   bool has_deadline = false;
   std::chrono::steady_clock::time_point deadline;
+  char limit_text[32] = {};  // the time limit as printed, for the last-resort stop
   uint32_t ticks = kTicksPerCheck;
 
   // Grows the per-function and per-global caches after the module grew.

@@ -20,10 +20,14 @@
 
 #include <chrono>
 
+#include <cstdlib>
+#if defined(__linux__) || defined(__APPLE__)
+#include <unistd.h>
+#endif
+
 #if defined(__linux__)
 #include <signal.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <type_traits>
 #else
@@ -50,6 +54,22 @@ int64_t NowNs() {
 
 }  // namespace
 
+void StopProcess(std::initializer_list<std::string_view> pieces, int status) {
+#if defined(__linux__) || defined(__APPLE__)
+  for (std::string_view piece : pieces) {
+    while (!piece.empty()) {
+      ssize_t n = write(2, piece.data(), piece.size());
+      if (n <= 0) break;
+      piece.remove_prefix(size_t(n));
+    }
+  }
+  _exit(status);
+#else
+  (void)pieces;
+  std::_Exit(status);
+#endif
+}
+
 void Deadline::Fire() {
   *flag_ = 1;
   fired_.store(true, std::memory_order_release);
@@ -59,38 +79,51 @@ void Deadline::Fire() {
 
 static_assert(std::is_same_v<timer_t, void*>, "Deadline::timer_ stores a timer_t");
 
-// Every timer's signal carries the address of a cell naming the Deadline to fire (null: none).
+// Every Deadline timer's signal carries the address of a cell naming the Deadline to fire (null:
+// none); a LastResort timer's signal, a second signal number, carries the LastResort.
 using FireCell = Deadline* volatile;
 
 struct TimerSignal {
-  // A real-time signal low in the range: qemu-user keeps the top of the range for itself.
-  static int Number() { return SIGRTMIN + 2; }
+  // Real-time signals low in the range: qemu-user keeps the top of the range for itself.
+  static int FireNumber() { return SIGRTMIN + 2; }
+  static int StopNumber() { return SIGRTMIN + 3; }
 
-  static void Handle(int, siginfo_t* info, void*) {
+  static void HandleFire(int, siginfo_t* info, void*) {
     if (info->si_code != SI_TIMER) return;
     if (Deadline* d = *static_cast<FireCell*>(info->si_value.sival_ptr)) d->Fire();
   }
 
+  static void HandleStop(int, siginfo_t* info, void*) {
+    if (info->si_code != SI_TIMER) return;
+    auto* r = static_cast<LastResort*>(info->si_value.sival_ptr);
+    r->stop_(r->arg_);
+  }
+
+  static bool Install(int signo, void (*handler)(int, siginfo_t*, void*)) {
+    struct sigaction action = {};
+    action.sa_sigaction = handler;
+    action.sa_flags = SA_SIGINFO | SA_RESTART;
+    sigemptyset(&action.sa_mask);
+    return sigaction(signo, &action, nullptr) == 0;
+  }
+
   static bool InstallOnce() {
-    static const bool installed = [] {
-      struct sigaction action = {};
-      action.sa_sigaction = Handle;
-      action.sa_flags = SA_SIGINFO | SA_RESTART;
-      sigemptyset(&action.sa_mask);
-      return sigaction(Number(), &action, nullptr) == 0;
-    }();
+    static const bool installed = Install(FireNumber(), HandleFire) && Install(StopNumber(), HandleStop);
     return installed;
   }
 
-  // A timer whose signal goes to the calling thread and names *cell.
-  static bool Create(FireCell* cell, timer_t* timer) {
+  // A timer whose signal `signo` goes to the calling thread and carries `value`.
+  static bool Create(int signo, void* value, timer_t* timer) {
     if (!InstallOnce()) return false;
     sigevent event = {};
     event.sigev_notify = SIGEV_THREAD_ID;
-    event.sigev_signo = Number();
-    event.sigev_value.sival_ptr = const_cast<Deadline**>(cell);
+    event.sigev_signo = signo;
+    event.sigev_value.sival_ptr = value;
     event._sigev_un._tid = gettid();  // sigev_notify_thread_id; glibc 2.36 lacks that name
     return timer_create(CLOCK_MONOTONIC, &event, timer) == 0;
+  }
+  static bool Create(FireCell* cell, timer_t* timer) {
+    return Create(FireNumber(), const_cast<Deadline**>(cell), timer);
   }
 
   // seconds == 0 disarms. When disarming returns, a signal that was already due has been handled:
@@ -103,6 +136,22 @@ struct TimerSignal {
     return timer_settime(timer, 0, &when, nullptr) == 0;
   }
 };
+
+LastResort::LastResort(double seconds, Stop stop, void* arg) : stop_(stop), arg_(arg) {
+  if (!(seconds > 0) || !stop || seconds >= kNeverSeconds) return;
+  timer_t timer;
+  if (!TimerSignal::Create(TimerSignal::StopNumber(), this, &timer)) return;
+  timer_ = timer;
+  armed_ = true;
+  if (!TimerSignal::Set(timer, seconds)) {
+    timer_delete(timer);
+    armed_ = false;
+  }
+}
+
+LastResort::~LastResort() {
+  if (armed_) timer_delete(static_cast<timer_t>(timer_));
+}
 
 // The outermost Deadline of a thread reuses the thread's timer (created once): arming and
 // disarming are then one system call each. A Deadline nested inside another gets its own timer.
@@ -222,6 +271,10 @@ Deadline::Deadline(double seconds, volatile uint8_t* flag) : flag_(flag) {
 Deadline::~Deadline() {
   if (armed_) Watchdog::Get().Disarm(this);
 }
+
+// Not built here: a LastResort does nothing on other systems yet (see time_guard.h).
+LastResort::LastResort(double, Stop stop, void* arg) : stop_(stop), arg_(arg) {}
+LastResort::~LastResort() = default;
 
 #endif
 

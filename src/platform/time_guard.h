@@ -4,6 +4,8 @@
 #pragma once
 #include <atomic>
 #include <cstdint>
+#include <initializer_list>
+#include <string_view>
 
 namespace thrustc::platform {
 
@@ -42,5 +44,34 @@ class Deadline {
   friend class Watchdog;
   friend struct TimerSignal;
 };
+
+// The last resort against compile-time code blocked in a system call that the Deadline's signal
+// does not end (one Linux restarts, such as `read` on a terminal): after `seconds`, stop(arg) runs
+// in a signal handler on this thread, interrupting even a blocking call. `stop` must be
+// async-signal-safe and must end the process (write(2) then _exit). Destruction disarms it. Linux
+// only so far; elsewhere it never fires.
+// How long compile-time code may stay blocked past its time limit before the executors stop the
+// process with a LastResort.
+constexpr double kBlockedGraceSeconds = 2.0;
+
+class LastResort {
+ public:
+  using Stop = void (*)(void* arg);
+  LastResort(double seconds, Stop stop, void* arg);  // seconds <= 0 (or NaN): never fires
+  ~LastResort();
+  LastResort(const LastResort&) = delete;
+  LastResort& operator=(const LastResort&) = delete;
+
+ private:
+  Stop stop_;
+  void* arg_;
+  void* timer_ = nullptr;  // the POSIX timer (timer_t)
+  bool armed_ = false;
+  friend struct TimerSignal;
+};
+
+// For a LastResort's stop: writes the pieces to stderr and ends the process with `status`,
+// running no destructors or atexit handlers. Async-signal-safe.
+[[noreturn]] void StopProcess(std::initializer_list<std::string_view> pieces, int status);
 
 }  // namespace thrustc::platform

@@ -17,8 +17,10 @@ constexpr bool kSanitizedBuild = THRUSTC_SANITIZED;
 
 // Run under a user-mode emulator (tests/CMakeLists.txt defines this in a cross build): the
 // AArch64 build's tests run under qemu-user 7.2, where code runs 5-50x slower and a dynamically
-// linked program hangs as soon as it starts a thread, so tests needing a second thread are
-// skipped there. thrustc itself starts no thread (see src/platform/time_guard.cpp).
+// linked program hangs as soon as it starts a thread, and a child forked by a test binary spins
+// forever, so tests needing a second thread or a fork are skipped there. thrustc itself starts
+// no thread (see src/platform/time_guard.cpp); its last-resort stop, which those forked tests
+// cover natively, is also checked under qemu through thrustc itself (tests/cli.py).
 #ifndef THRUSTC_TEST_UNDER_EMULATOR
 #define THRUSTC_TEST_UNDER_EMULATOR 0
 #endif

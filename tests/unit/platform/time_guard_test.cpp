@@ -161,3 +161,48 @@ TEST_CASE("on Linux a sleeping system call ends at the deadline") {
   CHECK(SecondsSince(start) < 1.5);
 }
 #endif
+
+#if defined(__linux__)
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace {
+void StopWithThree(void*) { StopProcess({"stopped by the last resort\n"}, 3); }
+}  // namespace
+
+// A read that nothing will ever satisfy, in a child process: the LastResort ends it.
+TEST_CASE("on Linux a last resort stops a process blocked in a system call" * doctest::skip(kUnderEmulator)) {
+  int fds[2];
+  REQUIRE(pipe(fds) == 0);
+  pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    LastResort last(0.05, &StopWithThree, nullptr);
+    char c;
+    ssize_t n = read(fds[0], &c, 1);  // the parent keeps the write end open and writes nothing
+    _exit(n < 0 ? 4 : 5);
+  }
+  auto start = Clock::now();
+  int status = 0;
+  REQUIRE(waitpid(child, &status, 0) == child);
+  close(fds[0]);
+  close(fds[1]);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 3);
+  CHECK(SecondsSince(start) < 5.0);
+}
+
+TEST_CASE("on Linux a last resort destroyed before its time never fires" * doctest::skip(kUnderEmulator)) {
+  pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    { LastResort last(0.05, &StopWithThree, nullptr); }
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    _exit(0);
+  }
+  int status = 0;
+  REQUIRE(waitpid(child, &status, 0) == child);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);  // 3 if the stop had run
+}
+#endif
