@@ -46,12 +46,6 @@ namespace {
 // arithmetic far from overflow.
 constexpr double kNeverSeconds = 1e9;
 
-int64_t NowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 }  // namespace
 
 void StopProcess(std::initializer_list<std::string_view> pieces, int status) {
@@ -168,7 +162,6 @@ thread_local ThreadTimer t_timer;
 Deadline::Deadline(double seconds, volatile uint8_t* flag) : flag_(flag) {
   // `!(seconds > 0)` also rejects NaN.
   if (!(seconds > 0) || !flag || seconds >= kNeverSeconds) return;
-  due_ns_ = NowNs() + static_cast<int64_t>(seconds * 1e9);
   // A timer_t is an id, and 0 is a valid one: whether there is a timer is kept apart.
   timer_t timer;
   bool have_timer;
@@ -202,6 +195,14 @@ Deadline::~Deadline() {
 }
 
 #else  // a watchdog thread
+
+namespace {
+int64_t NowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
 
 class Watchdog {
  public:

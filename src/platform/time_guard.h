@@ -37,7 +37,7 @@ class Deadline {
   std::atomic<bool> fired_{false};
   bool armed_ = false;
   bool failed_ = false;
-  int64_t due_ns_ = 0;   // steady_clock time since epoch at which the flag is set
+  int64_t due_ns_ = 0;   // the watchdog's: steady_clock time since epoch at which the flag is set
   void* timer_ = nullptr;  // the POSIX timer (timer_t) where one is used
   bool owns_timer_ = false;       // a nested Deadline's own timer, deleted with it
   Deadline* volatile own_cell_ = nullptr;  // what that timer's signal fires
