@@ -102,6 +102,7 @@ struct Jit::State : CodegenEnv {
   uint32_t visit = 0;
 
   State(platform::Symbols& s, JitOptions o) : symbols(s), options(o), memory(o.memory) {
+    std::snprintf(limit_text, sizeof limit_text, "%g", options.ct_time_limit_seconds);
     if (options.trace) {
       memory.SetTrace([this](const platform::ExecEvent& e) {
         static const char* kNames[] = {"mmap", "mprotect", "icache-flush", "munmap"};
@@ -141,7 +142,7 @@ struct Jit::State : CodegenEnv {
   bool Prepare(const ir::Module& m, ir::FuncId root);
   // LastResort's stop, in a signal handler: names the function that called out, then exits 1.
   static void StopBlocked(void* self);
-  char limit_text[32] = {};  // the time limit as printed, formatted before the run
+  char limit_text[32] = {};  // the time limit as printed, formatted once with the options
   std::optional<EvalFailure> Invoke(ir::FuncId f, const uint64_t* gp, const uint64_t* fp, uint64_t* result);
   void NoteRanges(const std::vector<ir::FuncId>& batch, const PlacedCode& placed);
   ir::FuncId CrashedIn(ir::FuncId entry) const;
@@ -391,7 +392,6 @@ std::optional<EvalFailure> Jit::State::Invoke(ir::FuncId f, const uint64_t* gp, 
   char here;
   flags.SetStackLimit(uint64_t(uintptr_t(&here)) - kStackBudget);
   InvokeCall call{invoke, reinterpret_cast<const void*>(uintptr_t(func_addr[f])), gp, fp, result};
-  std::snprintf(limit_text, sizeof limit_text, "%g", options.ct_time_limit_seconds);
   auto t0 = std::chrono::steady_clock::now();
   int code;
   {

@@ -162,7 +162,9 @@ struct Interpreter::State : InterpState {
 };
 
 Interpreter::Interpreter(platform::Symbols& symbols, InterpOptions options)
-    : state_(std::make_unique<State>(symbols, options)) {}
+    : state_(std::make_unique<State>(symbols, options)) {
+  std::snprintf(state_->limit_text, sizeof state_->limit_text, "%g", options.ct_time_limit_seconds);
+}
 
 Interpreter::~Interpreter() = default;
 
@@ -244,7 +246,6 @@ std::optional<EvalFailure> Interpreter::Run(const ir::Module& module, ir::FuncId
   s.ticks = State::kTicksPerCheck;
   // The clock is read only between instructions: a C call blocked in a system call would outlive
   // the limit, so a LastResort stops the process after a grace period (as the ctjit does).
-  std::snprintf(s.limit_text, sizeof s.limit_text, "%g", s.options.ct_time_limit_seconds);
   double limit = s.options.ct_time_limit_seconds;
   platform::LastResort last_resort(limit > 0 ? limit + platform::kBlockedGraceSeconds : 0, &StopBlocked, &s);
   auto failure = RunFunction(s, module, thunk, args, &result);
