@@ -5,7 +5,7 @@ PRESET ?= dev
 THRUSTC := $(BUILD)/bin/thrustc
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build test test-aarch64 demo bench clean
+.PHONY: all deps configure build test test-aarch64 test-asan fuzz fuzz-targets demo bench clean
 
 all: build
 
@@ -34,6 +34,31 @@ $(A64_BUILD)/build.ninja: | deps
 test-aarch64: deps $(A64_BUILD)/build.ninja
 	cmake --build $(A64_BUILD) -j $(JOBS)
 	ctest --test-dir $(A64_BUILD) --output-on-failure -j $(JOBS)
+
+# The whole host suite under AddressSanitizer + UBSan (preset asan-ubsan).
+ASAN_BUILD := build/asan-ubsan
+$(ASAN_BUILD)/build.ninja: | deps
+	cmake --preset asan-ubsan
+
+test-asan: deps $(ASAN_BUILD)/build.ninja
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
+
+# Differential fuzzing with the program generator for MINUTES minutes on every core
+# (tests/fuzz/README.md); findings are saved under build/fuzz-findings/.
+MINUTES ?= 10
+fuzz: build
+	python3 tests/fuzz/fuzz.py --thrustc $(THRUSTC) --minutes $(MINUTES) --jobs $(JOBS) --out build/fuzz-findings
+
+# The libFuzzer targets (preset fuzz: clang-19, -fsanitize=fuzzer,address,undefined), each for
+# MINUTES minutes, as many at once as there are cores; crashes are saved under build/fuzz/findings/.
+FUZZ_BUILD := build/fuzz
+$(FUZZ_BUILD)/build.ninja: | deps
+	cmake --preset fuzz
+
+fuzz-targets: deps $(FUZZ_BUILD)/build.ninja
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	./tests/fuzz/targets/run.sh $(FUZZ_BUILD) $(MINUTES) $(JOBS)
 
 demo: build
 	@./scripts/demo.sh $(THRUSTC)

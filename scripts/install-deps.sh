@@ -7,6 +7,8 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config python3
   libffi-dev doctest-dev libasmjit-dev
   llvm-19-dev libclang-19-dev clang-19 llvm-19-tools
+  # libFuzzer and the sanitizer runtimes for clang-19 (preset fuzz, make fuzz-targets).
+  libclang-rt-19-dev
   gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static
   # The AArch64 cross build of the compile-time path (preset aarch64): multiarch arm64 libraries.
   libasmjit-dev:arm64 libffi-dev:arm64
