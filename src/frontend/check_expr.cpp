@@ -174,7 +174,10 @@ TypeId Sema::CheckName(FnCtx& fc, NodeId n) {
       return kErrorType;
     }
     if (s.kind == SymKind::Const) {
-      if (s.value == UINT32_MAX) return kErrorType;
+      if (s.value == UINT32_MAX) {  // its failure was reported at its declaration
+        fc.broken = true;
+        return kErrorType;
+      }
       info.consts[n] = s.value + 1;
     }
     return s.type;
@@ -192,7 +195,10 @@ TypeId Sema::CheckName(FnCtx& fc, NodeId n) {
   info.refs[n] = g + 1;
   switch (syms_[g].kind) {
     case SymKind::Const:
-      if (!EnsureConst(g, r)) return kErrorType;
+      if (!EnsureConst(g, r)) {  // its failure was reported at its declaration
+        fc.broken = true;
+        return kErrorType;
+      }
       info.consts[n] = syms_[g].value + 1;
       return syms_[g].type;
     case SymKind::Static: return EnsureSymbolType(g);

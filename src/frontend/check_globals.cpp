@@ -11,10 +11,16 @@ std::optional<ConstVal> Sema::EvalInitializer(FnCtx& fc, NodeId init, TypeId typ
                                               SourceRange decl_range) {
   uint32_t errors = in_.diags->ErrorCount();
   bool was_broken = fc.broken;
+  fc.broken = false;
   ++const_depth_;
   CheckValue(fc, init, type);
   --const_depth_;
-  if (in_.diags->ErrorCount() != errors || type == kErrorType) return std::nullopt;
+  // A broken initializer (one naming a constant whose own evaluation failed, reported there) is
+  // never lowered or evaluated, and neither is a function that holds it.
+  if (in_.diags->ErrorCount() != errors || type == kErrorType || fc.broken) {
+    fc.broken = fc.broken || was_broken;
+    return std::nullopt;
+  }
   fc.broken = was_broken;
   if (const ConstVal* c = NodeConst(fc.file, init)) {
     if (auto v = FoldCast(*c, type)) return v;

@@ -2,6 +2,7 @@
 // conversions, places (addresses for indexing, fields, deref), short-circuit logic through a
 // slot, increments that yield the new value. Aggregates are represented by their address.
 #include "frontend/sema_impl.h"
+#include "support/check.h"
 
 namespace thrustc::frontend {
 
@@ -101,6 +102,9 @@ ir::Reg Sema::LowerName(LowerCtx& lc, NodeId n) {
     if (!s.is_extern) NoteCallee(lc.func, s.ir);
     return lc.b.FuncAddr(s.ir);
   }
+  // A constant reaches lowering only with its value (the checker marks users of a failed one
+  // broken); without it, LowerAddr would come back here.
+  THRUSTC_CHECK(s.kind != SymKind::Const, "a constant without a value reached lowering");
   TypeId t = s.type;
   return LoadValue(lc, t, LowerAddr(lc, n));
 }
