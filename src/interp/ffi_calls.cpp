@@ -4,6 +4,7 @@
 #include <ffi.h>
 
 #include <algorithm>
+#include <memory>
 
 #include <cstdio>
 #include <cstring>
@@ -33,6 +34,7 @@ struct Closure {
   std::vector<ffi_type*> arg_types;
   State* state = nullptr;
   ir::FuncId func = 0;
+  std::unique_ptr<uint8_t[]> token;  // the address when there is no closure (see ClosureFor)
 };
 
 namespace {
@@ -53,46 +55,61 @@ ffi_type* ScalarFfiType(Type t) {
   return &ffi_type_void;
 }
 
-ffi_type* ScalarOfSize(uint32_t size) {
-  switch (size) {
-    case 1: return &ffi_type_uint8;
-    case 2: return &ffi_type_uint16;
-    case 4: return &ffi_type_uint32;
-    default: return &ffi_type_uint64;
+// libffi lays a struct out from its elements, which cannot express packed fields, nested padding
+// or over-alignment. So an aggregate is described by elements that only steer libffi's ABI
+// classification, with the aggregate's own size and alignment preset (libffi computes a layout
+// only for types whose size is 0, and copies `size` bytes): register-passed aggregates move as
+// raw bytes per eightbyte on both targets, so only each eightbyte's class has to match the ABI
+// (the same rule as the ctjit's abi_x64/abi_a64).
+
+// A homogeneous float aggregate: 1-4 leaves of one float type, contiguous. Its leaves are its
+// elements (AArch64 passes it in v registers, x86-64 classifies its eightbytes SSE).
+bool IsHfa(const ir::AggType& agg) {
+  if (agg.leaves.empty() || agg.leaves.size() > 4 || !ir::IsFloat(agg.leaves[0].type)) return false;
+  uint32_t size = ir::TypeSize(agg.leaves[0].type);
+  for (size_t i = 0; i < agg.leaves.size(); ++i)
+    if (agg.leaves[i].type != agg.leaves[0].type || agg.leaves[i].offset != i * size) return false;
+  return agg.size == agg.leaves.size() * size;
+}
+
+bool HasMisalignedLeaf(const ir::AggType& agg) {
+  for (const ir::AggType::Leaf& leaf : agg.leaves)
+    if (leaf.offset % ir::TypeSize(leaf.type) != 0) return true;
+  return false;
+}
+
+// A nested element that makes x86-64 libffi classify the whole aggregate MEMORY (a member over
+// 32 bytes), for aggregates that System V passes on the stack: over 16 bytes, or misaligned.
+ffi_type* MemoryClassMarker() {
+  static ffi_type* elements[] = {&ffi_type_uint8, nullptr};
+  static ffi_type marker = {64, 1, FFI_TYPE_STRUCT, elements};
+  return &marker;
+}
+
+// One element per eightbyte: `double` where every leaf in it is a float (or none is), so it goes
+// in an SSE register on x86-64; `uint64` otherwise.
+void EightbyteElements(const ir::AggType& agg, std::vector<ffi_type*>& out) {
+  uint32_t count = (agg.size + 7) / 8;
+  for (uint32_t i = 0; i < count; ++i) {
+    bool integer = false;
+    for (const ir::AggType::Leaf& leaf : agg.leaves)
+      if (leaf.offset / 8 == i && !ir::IsFloat(leaf.type)) integer = true;
+    out.push_back(integer ? &ffi_type_uint64 : &ffi_type_double);
   }
 }
 
-uint32_t RoundUp(uint32_t v, uint32_t a) { return (v + a - 1) / a * a; }
-
-// Elements whose libffi layout is exactly the aggregate's C layout: every leaf at its own offset,
-// explicit byte padding where nested structs left gaps, and tail padding. Used only for aggregates
-// passed in memory (over 16 bytes), where layout is all that matters: in a register-sized
-// aggregate, padding elements would change how its eightbytes are classified.
-bool BuildMemoryElements(const ir::AggType& agg, std::vector<ffi_type*>& out) {
-  if (agg.leaves.empty()) {  // large aggregates are not flattened: fill them with aligned words
-    uint32_t word = agg.align >= 8 ? 8 : agg.align;
-    if (agg.size % word != 0) return false;
-    out.assign(agg.size / word, ScalarOfSize(word));
-    return true;
+void DescribeAggregate(const ir::AggType& agg, std::vector<ffi_type*>& out) {
+  if (agg.size == 0) return;
+  if (IsHfa(agg)) {
+    for (const ir::AggType::Leaf& leaf : agg.leaves) out.push_back(ScalarFfiType(leaf.type));
+    return;
   }
-  uint32_t at = 0, max_align = 1;
-  for (const ir::AggType::Leaf& leaf : agg.leaves) {
-    uint32_t size = ir::TypeSize(leaf.type);
-    if (leaf.offset % size != 0 || leaf.offset < at) return false;  // packed
-    while (RoundUp(at, size) < leaf.offset) {
-      out.push_back(&ffi_type_uint8);
-      ++at;
-    }
-    out.push_back(ScalarFfiType(leaf.type));
-    at = leaf.offset + size;
-    max_align = std::max(max_align, size);
-  }
-  if (agg.align != max_align) return false;  // over-aligned
-  while (RoundUp(at, max_align) < agg.size) {
-    out.push_back(&ffi_type_uint8);
-    ++at;
-  }
-  return RoundUp(at, max_align) == agg.size;
+#if defined(__x86_64__)
+  if (agg.size > 16 || HasMisalignedLeaf(agg)) return void(out.push_back(MemoryClassMarker()));
+#else
+  if (agg.size > 16) return void(out.push_back(&ffi_type_uint64));  // passed by reference
+#endif
+  EightbyteElements(agg, out);
 }
 
 // The libffi type of `t`; nullptr with `error` for aggregates libffi cannot describe.
@@ -102,36 +119,18 @@ ffi_type* FfiTypeOf(State& s, const ir::AbiType& t, std::string& error) {
   FfiAggType*& cached = s.ffi_aggs[t.agg];
   if (!cached) {
     cached = new FfiAggType;
-    bool in_memory = agg.size > 16;
-    if (in_memory) {
-      if (!BuildMemoryElements(agg, cached->elements)) cached->elements.clear();
-    } else {
-      for (const ir::AggType::Leaf& leaf : agg.leaves) cached->elements.push_back(ScalarFfiType(leaf.type));
-    }
+    DescribeAggregate(agg, cached->elements);
     cached->elements.push_back(nullptr);
+    cached->type.size = agg.size;
+    cached->type.alignment = uint16_t(agg.align);
     cached->type.type = FFI_TYPE_STRUCT;
     cached->type.elements = cached->elements.data();
   }
   if (cached->elements.size() == 1) {
-    error = "not supported yet: passing the aggregate `" + agg.name + "` (empty, packed or over-aligned) to or from C";
+    error = "not supported yet: passing the empty aggregate `" + agg.name + "` to or from C";
     return nullptr;
   }
   return &cached->type;
-}
-
-// libffi lays structs out itself from the leaves; a packed or over-aligned aggregate would come
-// out differently, and passing it would silently move fields.
-bool CheckAggLayouts(State& s, const std::vector<ir::AbiType>& types, const ir::AbiType& ret, std::string& error) {
-  auto check = [&](const ir::AbiType& t) {
-    if (!t.IsAgg()) return true;
-    const ir::AggType& agg = s.module->aggs[t.agg];
-    if (s.ffi_aggs[t.agg]->type.size == agg.size && s.ffi_aggs[t.agg]->type.alignment == agg.align) return true;
-    error = "not supported yet: C calls with the packed or over-aligned aggregate `" + agg.name + "`";
-    return false;
-  };
-  for (const ir::AbiType& t : types)
-    if (!check(t)) return false;
-  return check(ret);
 }
 
 bool PrepareCif(State& s, ffi_cif& cif, std::vector<ffi_type*>& arg_types, const std::vector<ir::AbiType>& args,
@@ -154,7 +153,7 @@ bool PrepareCif(State& s, ffi_cif& cif, std::vector<ffi_type*>& arg_types, const
     error = "libffi cannot build this C call interface (status " + std::to_string(int(status)) + ")";
     return false;
   }
-  return CheckAggLayouts(s, args, ret, error);
+  return true;
 }
 
 uint64_t ReadScalar(const void* p, Type t) {
@@ -272,6 +271,10 @@ bool CallNative(State& s, void* target, const DCall& call, uint64_t* regs, uint3
   return true;
 }
 
+// The address of a Thrust function: a libffi closure, so that C code can call it, and the key by
+// which the interpreter recognises its own functions in indirect calls. When no closure can be
+// made (a signature libffi cannot describe), the address is a unique token that only Thrust-to-
+// Thrust calls use; C calling it faults like a call of any non-code address.
 void* ClosureFor(State& s, ir::FuncId f) {
   if (s.closures[f]) return s.closures[f]->code;
   const ir::Function& fn = s.module->functions[f];
@@ -279,16 +282,18 @@ void* ClosureFor(State& s, ir::FuncId f) {
   c->state = &s;
   c->func = f;
   std::string error;
-  if (fn.sig.variadic) error = "not supported yet: the address of a variadic Thrust function";
+  if (fn.sig.variadic) error = "variadic";
   if (error.empty() && PrepareCif(s, c->cif, c->arg_types, fn.sig.params, fn.sig.ret, false, 0, error)) {
     c->closure = static_cast<ffi_closure*>(ffi_closure_alloc(sizeof(ffi_closure), &c->code));
-    if (!c->closure || ffi_prep_closure_loc(c->closure, &c->cif, EnterClosure, c, c->code) != FFI_OK)
-      error = "cannot create a native entry point (libffi closure)";
+    if (!c->closure || ffi_prep_closure_loc(c->closure, &c->cif, EnterClosure, c, c->code) != FFI_OK) {
+      if (c->closure) ffi_closure_free(c->closure);
+      c->closure = nullptr;
+      error = "no libffi closure";
+    }
   }
   if (!error.empty()) {
-    DestroyClosure(c);
-    SetFailure(s, EvalFailure::Kind::Internal, error, f, -1);
-    return nullptr;
+    c->token = std::make_unique<uint8_t[]>(16);
+    c->code = c->token.get();
   }
   s.closures[f] = c;
   s.closure_funcs[uint64_t(c->code)] = f;
