@@ -52,6 +52,10 @@ MInst& IselBase::Emit(uint16_t op, uint8_t size) {
 
 int32_t IselBase::AllocFrame(uint32_t size, uint32_t align) {
   align = std::max<uint32_t>(align, 1);
+  if (uint64_t(frame_end_) + size + align > kMaxFrameBytes) {
+    out_.frame_too_large = true;  // never runs: every slot may share one offset
+    return -int32_t(target_.save_area_bytes + 16);
+  }
   uint32_t end = (target_.save_area_bytes + frame_end_ + size + align - 1) / align * align;
   frame_end_ = end - target_.save_area_bytes;
   return -int32_t(end);

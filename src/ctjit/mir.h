@@ -47,12 +47,18 @@ struct MBlock {
   std::span<const uint32_t> Succs() const { return {succ, succ_count}; }
 };
 
+// The largest frame generated code lays out: far beyond any stack it runs on (jit.cpp's budget).
+constexpr uint32_t kMaxFrameBytes = 1u << 30;
+
 struct MFunction {
   std::vector<MInst> insts;
   std::vector<MBlock> blocks;
   std::vector<RegClass> vreg_class;
   uint32_t frame_bytes = 0;     // locals (slots, spill area comes after)
   uint32_t outgoing_bytes = 0;  // stack area for outgoing call arguments
+  // Locals past kMaxFrameBytes: no stack holds them, so the function's entry goes straight to its
+  // stack-overflow report (and no slot offset has to fit a displacement).
+  bool frame_too_large = false;
   // Empties the function for the next one, keeping the vectors' memory (one MFunction serves a
   // whole batch, so small functions cost no allocations).
   void Clear() {
@@ -60,6 +66,7 @@ struct MFunction {
     blocks.clear();
     vreg_class.clear();
     frame_bytes = outgoing_bytes = 0;
+    frame_too_large = false;
   }
   VReg NewVReg(RegClass c) {
     vreg_class.push_back(c);

@@ -11,6 +11,8 @@ bool IsCompareOp(TokenKind k) {
          k == TokenKind::Greater || k == TokenKind::GreaterEq;
 }
 bool IsUntyped(TypeId t) { return t == kIntLit || t == kFloatLit; }
+}  // namespace
+
 std::string IntText(__int128 v) {
   bool neg = v < 0;
   unsigned __int128 u = neg ? (unsigned __int128)(-v) : (unsigned __int128)v;
@@ -21,7 +23,6 @@ std::string IntText(__int128 v) {
   } while (u);
   return neg ? "-" + s : s;
 }
-}  // namespace
 
 TypeId Sema::CheckExpr(FnCtx& fc, NodeId n, TypeId expected) {
   TypeId t = CheckExprInner(fc, n, expected);

@@ -51,11 +51,20 @@ static TypeId ResolveArrayLength(Sema& s, FnCtx* outer, uint32_t file, NodeId ex
   if (const ConstVal* c = s.NodeConst(file, expr)) v = *c;
   else v = s.EvalNode(fc, expr, t, s.ExprRange(file, expr), "an array length");
   if (!v) return kErrorType;
-  if (v->i < 0 || v->i > (__int128(1) << 40)) {
-    s.Error(DiagKind::TypeMismatch, s.NodeRange(file, expr), "array length out of range");
+  if (v->i < 0) {
+    s.Error(DiagKind::TypeMismatch, s.NodeRange(file, expr), "array length " + IntText(v->i) + " is negative");
     return kErrorType;
   }
-  return s.types_.FixedArray(elem, uint64_t(v->i));
+  if (v->i > UINT32_MAX) {  // section 2: N fits in u32
+    s.Error(DiagKind::TypeTooLarge, s.NodeRange(file, expr),
+            "array length " + IntText(v->i) + " does not fit in `u32` (at most 4294967295 elements)");
+    return kErrorType;
+  }
+  TypeId array = s.types_.FixedArray(elem, uint64_t(v->i));
+  bool sized = s.types_.Kind(s.types_.Unqual(elem)) != TypeKind::Struct ||
+               s.types_.Struct(s.types_.Unqual(elem)).state == LayoutState::Done;
+  if (sized && !s.CheckObjectSize(array, s.NodeRange(file, expr))) return kErrorType;
+  return array;
 }
 
 TypeId Sema::ResolveType(FnCtx* fc, uint32_t file, NodeId n) {
@@ -148,7 +157,18 @@ bool Sema::EnsureStructLayout(TypeId t, SourceRange use) {
   StructInfo& again = types_.Struct(t);  // the table may have grown
   again.fields = std::move(fields);
   types_.LayOut(again);
-  return ok;
+  return ok && CheckObjectSize(t, StructDeclRange(types_.Struct(t)));
+}
+
+// One object (a variable, a field, an element) is at most 4 GiB - 1 bytes: sizes and offsets are
+// 32-bit in Thrust IR, as they are in every executor's frames (docs/language.md).
+bool Sema::CheckObjectSize(TypeId t, SourceRange where) {
+  uint64_t size = types_.SizeOf(t);
+  if (size <= kMaxObjectBytes) return true;
+  Error(DiagKind::TypeTooLarge, where,
+        TypeStr(t) + " is " + std::to_string(size) + " bytes; one object may be at most " +
+            std::to_string(kMaxObjectBytes) + " bytes");
+  return false;
 }
 
 TypeId Sema::EnsureSymbolType(uint32_t s) {

@@ -14,6 +14,10 @@ namespace thrustc::frontend {
 
 // Symbol::file of declarations imported from C; their `tok` indexes Sema::c_ranges_.
 constexpr uint32_t kCFile = UINT32_MAX - 1;
+// The largest object (variable, field, element) in bytes: IR sizes and offsets are 32-bit.
+constexpr uint64_t kMaxObjectBytes = UINT32_MAX;
+
+std::string IntText(__int128 v);  // decimal, also beyond 64 bits
 
 enum class SymKind : uint8_t { Func, Const, Static, Struct, Enum, Alias, Var, Param, Builtin };
 enum class EvalState : uint8_t { None, InProgress, Done };
@@ -144,6 +148,7 @@ class Sema {
   TypeId ResolveType(FnCtx* fc, uint32_t file, NodeId n);
   TypeId ResolveTypeName(FnCtx* fc, uint32_t file, NodeId n);
   bool EnsureStructLayout(TypeId t, SourceRange use);
+  bool CheckObjectSize(TypeId t, SourceRange where);
   TypeId EnsureSymbolType(uint32_t sym);
   bool EnsureConst(uint32_t sym, SourceRange use);
   bool EnsureStaticInit(uint32_t sym, SourceRange use);

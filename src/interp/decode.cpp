@@ -182,19 +182,23 @@ bool DecodeInst(const ir::Function& fn, const Inst& in, const std::vector<uint32
   return false;
 }
 
-uint32_t AlignUp(uint32_t v, uint32_t align) { return (v + align - 1) / align * align; }
+uint64_t AlignUp(uint64_t v, uint64_t align) { return (v + align - 1) / align * align; }
+
+// No stack holds a frame this large; its function reports a stack overflow when called.
+constexpr uint64_t kMaxFrameBytes = 1ull << 30;
 
 // Frame: registers (8 bytes each), then the slots, then copies of by-value aggregate parameters.
 void LayOutFrame(const ir::Module& module, const ir::Function& fn, DFunc& d,
                  std::vector<uint32_t>& slot_offset) {
-  uint32_t offset = d.reg_count * 8;
-  for (const ir::Slot& slot : fn.slots) {
-    uint32_t align = slot.align ? slot.align : 1;
+  uint64_t offset = d.reg_count * 8;
+  auto place = [&](uint32_t size, uint32_t align) {
     d.frame_align = std::max(d.frame_align, align);
     offset = AlignUp(offset, align);
-    slot_offset.push_back(offset);
-    offset += slot.size;
-  }
+    uint64_t at = offset;
+    offset += size;
+    return offset > kMaxFrameBytes ? 0 : uint32_t(at);  // a frame too large never runs
+  };
+  for (const ir::Slot& slot : fn.slots) slot_offset.push_back(place(slot.size, slot.align ? slot.align : 1));
   for (size_t i = 0; i < fn.sig.params.size(); ++i) {
     const ir::AbiType& p = fn.sig.params[i];
     if (!p.IsAgg()) {
@@ -204,15 +208,12 @@ void LayOutFrame(const ir::Module& module, const ir::Function& fn, DFunc& d,
       continue;
     }
     const ir::AggType& agg = module.aggs[p.agg];
-    uint32_t align = agg.align ? agg.align : 1;
-    d.frame_align = std::max(d.frame_align, align);
-    offset = AlignUp(offset, align);
     d.param_types.push_back(Type::Ptr);
-    d.param_copy_offset.push_back(offset);
+    d.param_copy_offset.push_back(place(agg.size, agg.align ? agg.align : 1));
     d.param_copy_size.push_back(agg.size);
-    offset += agg.size;
   }
-  d.frame_size = std::max<uint32_t>(AlignUp(offset, 16), 16);  // never 0: recursion must use stack
+  // Never 0: recursion must use stack. Too large: more than any interpreter stack (PushFrame).
+  d.frame_size = offset > kMaxFrameBytes ? UINT32_MAX : std::max<uint32_t>(uint32_t(AlignUp(offset, 16)), 16);
 }
 
 }  // namespace

@@ -543,6 +543,7 @@ void Emitter::Impl::EmitChecks(const MInst& in) {
     case kTrapIf: as.b(CC(Cond(in.cond)), Stub(in.aux)); return;
     case kTrap: as.b(Stub(in.aux)); return;
     case kPoll:
+      if (in.cond && f->frame_too_large) return void(as.b(Stub(uint32_t(in.imm))));
       MovImm(kScratchX, int64_t(env.DeadlineFlagAddress()), true);
       as.ldrb(aj::w17, aj::ptr(aj::x16, 7));
       as.cbnz(aj::w17, Stub(in.aux));
@@ -606,6 +607,8 @@ void Emitter::Impl::EmitInst(const MInst& in) {
 void Emitter::Impl::EmitStubs() {
   for (size_t i = 0; i < stubs.size(); ++i) {  // Stub() may not add more here
     as.bind(stubs[i].second);
+    // The helper never returns; it runs on the frame's base (see the x64 emitter).
+    as.mov(aj::sp, aj::x29);
     MovImm(0, stubs[i].first, false);
     MovImm(kScratchX, int64_t(env.HelperAddress(Helper::Trap)), true);
     as.blr(aj::x16);

@@ -482,6 +482,7 @@ void Emitter::Impl::EmitChecks(const MInst& in) {
     case kTrap: as.jmp(Stub(in.aux)); return;
     case kPoll:
       as.mov(x86::r11, Imm(env.DeadlineFlagAddress()));
+      if (in.cond && f->frame_too_large) return void(as.jmp(Stub(uint32_t(in.imm))));
       if (in.cond) {  // function entry: one compare catches a time-out too (see codegen.h)
         poll_stubs.push_back({in.aux, uint32_t(in.imm), as.newLabel()});
         as.cmp(x86::rsp, x86::ptr(x86::r11));
@@ -581,6 +582,9 @@ void Emitter::Impl::EmitStubs() {
   }
   for (size_t i = 0; i < stubs.size(); ++i) {  // Stub() may not add more here
     as.bind(stubs[i].second);
+    // The helper never returns. It runs on the frame's base: a frame too large for the stack has
+    // already moved rsp past its end (that is what the entry poll caught).
+    as.mov(x86::rsp, x86::rbp);
     as.mov(x86::edi, Imm(stubs[i].first));
     as.call(Imm(env.HelperAddress(Helper::Trap)));
     as.int3();
