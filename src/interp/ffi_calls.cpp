@@ -72,6 +72,7 @@ bool IsHfa(const ir::AggType& agg) {
   return agg.size == agg.leaves.size() * size;
 }
 
+#if defined(__x86_64__)
 bool HasMisalignedLeaf(const ir::AggType& agg) {
   for (const ir::AggType::Leaf& leaf : agg.leaves)
     if (leaf.offset % ir::TypeSize(leaf.type) != 0) return true;
@@ -85,6 +86,7 @@ ffi_type* MemoryClassMarker() {
   static ffi_type marker = {64, 1, FFI_TYPE_STRUCT, elements};
   return &marker;
 }
+#endif
 
 // One element per eightbyte: `double` where every leaf in it is a float (or none is), so it goes
 // in an SSE register on x86-64; `uint64` otherwise.
