@@ -14,6 +14,7 @@
 #include "ctjit/target.h"
 #include "ir/call_values.h"
 #include "platform/crash_guard.h"
+#include "platform/ct_natives.h"
 #include "platform/time_guard.h"
 
 namespace thrustc::ctjit {
@@ -142,6 +143,8 @@ struct Jit::State : CodegenEnv {
   bool Prepare(const ir::Module& m, ir::FuncId root);
   // LastResort's stop, in a signal handler: names the function that called out, then exits 1.
   static void StopBlocked(void* self);
+  // platform::CompileTimeNatives' stop: a refused C call, in the function that called out.
+  static void StopNative(void* self, platform::NativeStop why, const std::string& message);
   char limit_text[32] = {};  // the time limit as printed, formatted once with the options
   std::optional<EvalFailure> Invoke(ir::FuncId f, const uint64_t* gp, const uint64_t* fp, uint64_t* result);
   void NoteRanges(const std::vector<ir::FuncId>& batch, const PlacedCode& placed);
@@ -189,14 +192,13 @@ bool Jit::State::ResolveExternal(ir::FuncId f, ir::FuncId caller, uint32_t loc) 
   if (func_addr[f]) return true;
   const std::string& name = module->functions[f].name;
   void* p = nullptr;
-  if (options.ct_memory_limit_bytes) {
-    if (name == "malloc") p = reinterpret_cast<void*>(&AccountedMalloc);
-    if (name == "calloc") p = reinterpret_cast<void*>(&AccountedCalloc);
-    if (name == "realloc") p = reinterpret_cast<void*>(&AccountedRealloc);
-    if (name == "free") p = reinterpret_cast<void*>(&AccountedFree);
+  if (options.compile_time) p = platform::CompileTimeReplacement(name);
+  if (p) {
+    if (options.trace) std::fprintf(options.trace, "ctjit: %s -> %p (thrustc's compile-time wrapper)\n", name.c_str(), p);
+  } else {
+    p = symbols.Find(name);
+    if (options.trace) std::fprintf(options.trace, "ctjit: dlsym %s -> %p\n", name.c_str(), p);
   }
-  if (!p) p = symbols.Find(name);
-  if (options.trace) std::fprintf(options.trace, "ctjit: dlsym %s -> %p\n", name.c_str(), p);
   if (!p) {
     std::string libs;
     for (const std::string& l : symbols.SearchedLibraries()) libs += (libs.empty() ? "" : ", ") + l;
@@ -223,7 +225,7 @@ bool Jit::State::MaterializeGlobal(ir::GlobalId g, std::vector<ir::GlobalId>& fr
   }
   auto* mem = static_cast<uint8_t*>(AllocateGlobal(gl.size, gl.align));
   if (!mem) {
-    failure = MakeFailure(EvalFailure::Kind::MemoryLimit, "cannot allocate global `" + gl.name + "`");
+    failure = MakeFailure(EvalFailure::Kind::Crash, "out of memory: cannot allocate global `" + gl.name + "`");
     return false;
   }
   if (!gl.bytes.empty()) std::memcpy(mem, gl.bytes.data(), std::min<size_t>(gl.bytes.size(), gl.size));
@@ -379,14 +381,22 @@ void Jit::State::StopBlocked(void* self) {
                         1);
 }
 
+void Jit::State::StopNative(void* self, platform::NativeStop why, const std::string& message) {
+  auto* s = static_cast<State*>(self);
+  RuntimeFail(why == platform::NativeStop::MemoryLimit ? EvalFailure::Kind::MemoryLimit : EvalFailure::Kind::ProcessExit,
+              message, s->flags.calling_out);
+}
+
 std::optional<EvalFailure> Jit::State::Invoke(ir::FuncId f, const uint64_t* gp, const uint64_t* fp, uint64_t* result) {
   RuntimeContext ctx;
   ctx.module = module;
   ctx.sites = &sites;
   ctx.time_limit_seconds = options.ct_time_limit_seconds;
   ctx.timeout_flag = flags.Deadline();
-  ctx.memory_limit = options.ct_memory_limit_bytes;
   RuntimeContext* outer = SetRuntimeContext(&ctx);
+  platform::CompileTimeNatives natives{options.ct_memory_limit_bytes, 0, &StopNative, this};
+  platform::CompileTimeNatives* outer_natives =
+      options.compile_time ? platform::EnterCompileTimeNatives(&natives) : nullptr;
   flags.calling_out = kNobody;
   // Native recursion gets this much of the thread's stack before a clean "stack overflow".
   char here;
@@ -398,6 +408,7 @@ std::optional<EvalFailure> Jit::State::Invoke(ir::FuncId f, const uint64_t* gp, 
     platform::Deadline deadline(options.ct_time_limit_seconds, flags.Deadline());
     if (deadline.Failed()) {  // never run time-limited code without its limit
       SetRuntimeContext(outer);
+      if (options.compile_time) platform::EnterCompileTimeNatives(outer_natives);
       return MakeFailure(EvalFailure::Kind::Internal, "ctjit: the system refused a timer for -ct-timeout");
     }
     // Code blocked in a C call the deadline's signal does not end never polls the flag: after a
@@ -407,6 +418,9 @@ std::optional<EvalFailure> Jit::State::Invoke(ir::FuncId f, const uint64_t* gp, 
     code = platform::RunGuarded(RunInvoke, &call);
   }
   double seconds = Since(t0);
+  // The deadline may fire inside a C call that then returns (sleep ends early on its signal) and
+  // no poll follows: the limit was still passed.
+  bool timed_out = *flags.Deadline() != 0;
   *flags.Deadline() = 0;
   stats.run_seconds += seconds;
   stats.runs++;
@@ -414,6 +428,11 @@ std::optional<EvalFailure> Jit::State::Invoke(ir::FuncId f, const uint64_t* gp, 
     std::fprintf(options.trace, "ctjit: call @%s at %p: %.1f us\n", module->functions[f].name.c_str(), call.fn,
                  seconds * 1e6);
   SetRuntimeContext(outer);
+  if (options.compile_time) platform::EnterCompileTimeNatives(outer_natives);
+  if (code == platform::kGuardOk && timed_out)
+    return MakeFailure(EvalFailure::Kind::Timeout,
+                       std::string("compile-time evaluation ran past the time limit of ") + limit_text + " s",
+                       module->functions[flags.calling_out < module->functions.size() ? flags.calling_out : f].name);
   if (code > 0)
     return MakeFailure(EvalFailure::Kind::Crash, std::string(platform::DescribeSignal(code)),
                        module->functions[CrashedIn(f)].name);

@@ -20,6 +20,9 @@ struct JitOptions {
   platform::ExecPolicy memory = platform::ExecPolicy::WriteXorExecute;  // -ctjit-memory
   double ct_time_limit_seconds = 0;   // per compile-time evaluation (Run); 0 = none
   uint64_t ct_memory_limit_bytes = 0; // heap of compile-time code (malloc/calloc/realloc); 0 = none
+  // Run evaluates compile-time code: its C heap and process-exit calls go to the wrappers of
+  // platform/ct_natives.h (heap counted against ct_memory_limit_bytes, exits refused).
+  bool compile_time = false;
   FILE* trace = nullptr;              // -ctjit-trace: every mechanical step as it happens
   FILE* print_asm = nullptr;          // -print ctjit-asm: each function as IR next to its assembly
 };

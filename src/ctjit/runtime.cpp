@@ -3,8 +3,6 @@
 // failure is recorded before jumping back to the crash guard around the evaluation.
 #include "ctjit/runtime.h"
 
-#include <malloc.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -31,23 +29,6 @@ void Fail(ir::EvalFailure::Kind kind, std::string message, const TrapSite* site)
   platform::EscapeGuard();
 }
 
-// Heap limit check; fails the evaluation (never returns) when the limit is passed.
-void Account(void* p) {
-  RuntimeContext* ctx = tl_context;
-  if (!p || !ctx || !ctx->memory_limit) return;
-  ctx->memory_used += malloc_usable_size(p);
-  if (ctx->memory_used > ctx->memory_limit) {
-    std::free(p);
-    Fail(ir::EvalFailure::Kind::MemoryLimit,
-         "compile-time code allocated more than the memory limit of " + std::to_string(ctx->memory_limit) + " bytes",
-         nullptr);
-  }
-}
-
-void Unaccount(void* p) {
-  RuntimeContext* ctx = tl_context;
-  if (p && ctx && ctx->memory_limit) ctx->memory_used -= std::min<uint64_t>(ctx->memory_used, malloc_usable_size(p));
-}
 }  // namespace
 
 RuntimeContext* SetRuntimeContext(RuntimeContext* ctx) {
@@ -72,28 +53,15 @@ void RuntimeTrap(uint32_t site_index) {
   std::abort();
 }
 
-void* AccountedMalloc(size_t size) {
-  void* p = std::malloc(size);
-  Account(p);
-  return p;
-}
-
-void* AccountedCalloc(size_t count, size_t size) {
-  void* p = std::calloc(count, size);
-  Account(p);
-  return p;
-}
-
-void* AccountedRealloc(void* p, size_t size) {
-  Unaccount(p);
-  void* q = std::realloc(p, size);
-  Account(q);
-  return q;
-}
-
-void AccountedFree(void* p) {
-  Unaccount(p);
-  std::free(p);
+void RuntimeFail(ir::EvalFailure::Kind kind, std::string message, uint32_t function) {
+  RuntimeContext* ctx = tl_context;
+  if (!ctx) std::abort();  // no evaluation: a JIT bug
+  ir::EvalFailure f;
+  f.kind = kind;
+  f.message = std::move(message);
+  if (ctx->module && function < ctx->module->functions.size()) f.function = ctx->module->functions[function].name;
+  ctx->failure = std::move(f);
+  platform::EscapeGuard();
 }
 
 }  // namespace thrustc::ctjit

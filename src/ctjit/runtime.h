@@ -1,5 +1,5 @@
-// Runtime of the compile-time JIT: the C functions generated code calls (traps and time-outs,
-// heap accounting under -ct-memory), and the per-thread record of the evaluation running now.
+// Runtime of the compile-time JIT: the C functions generated code calls (traps and time-outs),
+// and the per-thread record of the evaluation running now.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -19,8 +19,6 @@ struct RuntimeContext {
   // deadline that fires between the two makes the limit look exceeded, so a "stack overflow"
   // with this flag set is reported as the time-out it is.
   const volatile uint8_t* timeout_flag = nullptr;
-  uint64_t memory_limit = 0;  // 0 = unlimited
-  uint64_t memory_used = 0;
   std::optional<ir::EvalFailure> failure;
 };
 
@@ -30,10 +28,8 @@ RuntimeContext* SetRuntimeContext(RuntimeContext* ctx);
 // Called by generated code's trap and time-out stubs: records the failure and leaves the guard.
 [[noreturn]] void RuntimeTrap(uint32_t site);
 
-// Accounting replacements for the C heap functions, used when a memory limit is set.
-void* AccountedMalloc(size_t size);
-void* AccountedCalloc(size_t count, size_t size);
-void* AccountedRealloc(void* p, size_t size);
-void AccountedFree(void* p);
+// Records a failure of the running evaluation in `function` (a FuncId; no function when out of
+// range) and leaves the guard. For failures found outside generated code (C heap limit, exits).
+[[noreturn]] void RuntimeFail(ir::EvalFailure::Kind kind, std::string message, uint32_t function);
 
 }  // namespace thrustc::ctjit

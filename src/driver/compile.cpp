@@ -138,6 +138,7 @@ ctjit::JitOptions MakeJitOptions(const Options& o, bool compile_time) {
   if (compile_time) {
     j.ct_time_limit_seconds = o.ct_timeout_seconds;
     j.ct_memory_limit_bytes = o.ct_memory_mib << 20;
+    j.compile_time = true;
   }
   j.trace = o.ctjit_trace ? stderr : nullptr;
   j.print_asm = o.print_ctjit_asm ? stdout : nullptr;
@@ -162,6 +163,8 @@ bool SetUpEvaluation(const Options& o, Evaluation& e) {
   }
   interp::InterpOptions ct_options;
   ct_options.ct_time_limit_seconds = o.ct_timeout_seconds;
+  ct_options.ct_memory_limit_bytes = o.ct_memory_mib << 20;
+  ct_options.compile_time = true;
   e.interpreter = std::make_unique<interp::Interpreter>(e.symbols, ct_options);
   e.evaluator = e.interpreter.get();
   return true;

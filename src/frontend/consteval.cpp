@@ -171,8 +171,8 @@ bool Sema::CheckNoPointers(TypeId type, const uint8_t* bytes, std::string path, 
 
 void Sema::ReportEvalFailure(const ir::EvalFailure& f, SourceRange site, const std::string& what, SourceRange decl) {
   using K = ir::EvalFailure::Kind;
-  std::string where = f.function.rfind("__ct.", 0) == 0 ? "the compile-time expression"
-                                                         : "function `" + f.function + "`";
+  std::string where = f.function.empty() || f.function.rfind("__ct.", 0) == 0 ? "the compile-time expression"
+                                                                             : "function `" + f.function + "`";
   DiagKind kind = DiagKind::CompileTimeCrash;
   std::string msg;
   switch (f.kind) {
@@ -188,7 +188,15 @@ void Sema::ReportEvalFailure(const ir::EvalFailure& f, SourceRange site, const s
       kind = DiagKind::CompileTimeTimeout;
       msg = f.message + " in " + where + " (raise it with -ct-timeout SECONDS)";
       break;
-    case K::MemoryLimit: msg = "compile-time code exceeded the memory limit in " + where; break;
+    case K::MemoryLimit:
+      kind = DiagKind::CompileTimeMemoryLimit;
+      msg = "compile-time code in " + where + " " + f.message + " (raise it with -ct-memory MIB)";
+      break;
+    case K::ProcessExit:
+      kind = DiagKind::CompileTimeExit;
+      msg = "compile-time code in " + where + " " + f.message +
+            ", which would end the compiler; compile-time code cannot exit the process";
+      break;
     default: msg = "compile-time code crashed in " + where + ": " + f.message; break;
   }
   auto& d = Error(kind, site, msg);

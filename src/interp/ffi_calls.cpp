@@ -264,6 +264,7 @@ bool CallNative(State& s, void* target, const DCall& call, uint64_t* regs, uint3
     }
     rvalue = dest;
   }
+  s.native_caller = caller;
   ffi_call(&call.ffi->cif, FFI_FN(target), rvalue, values);
   if (call.ret.IsAgg()) {
     if (dest && rvalue != dest) std::memcpy(dest, small, agg_size);

@@ -11,6 +11,7 @@
 #include "interp/state.h"
 #include "ir/call_values.h"
 #include "platform/crash_guard.h"
+#include "platform/ct_natives.h"
 #include "platform/time_guard.h"
 
 namespace thrustc::interp {
@@ -151,7 +152,8 @@ void* FunctionAddress(State& s, ir::FuncId f, ir::FuncId at_fn, int64_t at_pc) {
   const ir::Function& fn = s.module->functions[f];
   if (!fn.IsExternal()) return ClosureFor(s, f);
   if (!s.native[f]) {
-    s.native[f] = s.symbols.Find(fn.name);
+    if (s.options.compile_time) s.native[f] = platform::CompileTimeReplacement(fn.name);
+    if (!s.native[f]) s.native[f] = s.symbols.Find(fn.name);
     if (!s.native[f]) ReportMissingSymbol(s, fn.name, at_fn, at_pc);
   }
   return s.native[f];
@@ -177,7 +179,7 @@ std::optional<EvalFailure> RunFunction(State& s, const ir::Module& m, ir::FuncId
   s.failure.reset();
   s.frames.clear();
   s.sp = s.stack_begin;
-  if (!s.stack_begin) return MakeFailure(EvalFailure::Kind::MemoryLimit, "cannot allocate the interpreter stack");
+  if (!s.stack_begin) return MakeFailure(EvalFailure::Kind::Crash, "out of memory: cannot allocate the interpreter stack");
   GuardedCall call{&s, f, args, result, false};
   int code = platform::RunGuarded(RunGuardedCall, &call);
   std::optional<EvalFailure> out;
@@ -234,21 +236,47 @@ void StopBlocked(void* state) {
 }
 }  // namespace
 
+// platform::CompileTimeNatives' stop: a refused C call, reported at the call in progress.
+static void StopNative(void* state, platform::NativeStop why, const std::string& message) {
+  auto* s = static_cast<State*>(state);
+  // Named by function, without the call's line: the ctjit knows only which function called out,
+  // and both evaluators report the same diagnostic.
+  SetFailure(*s, why == platform::NativeStop::MemoryLimit ? EvalFailure::Kind::MemoryLimit : EvalFailure::Kind::ProcessExit,
+             message, s->native_caller, -1);
+  platform::EscapeGuard();
+}
+
 std::optional<EvalFailure> Interpreter::Run(const ir::Module& module, ir::FuncId thunk, void* out) {
   if (auto bad = CheckEntry(module, thunk, 1)) return bad;
   uint64_t args[1] = {uint64_t(out)};
   uint64_t result = 0;
   State& s = *state_;
-  s.has_deadline = s.options.ct_time_limit_seconds > 0;
-  s.deadline = std::chrono::steady_clock::now() +
-               std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                   std::chrono::duration<double>(s.options.ct_time_limit_seconds));
-  s.ticks = State::kTicksPerCheck;
-  // The clock is read only between instructions: a C call blocked in a system call would outlive
-  // the limit, so a LastResort stops the process after a grace period (as the ctjit does).
   double limit = s.options.ct_time_limit_seconds;
-  platform::LastResort last_resort(limit > 0 ? limit + platform::kBlockedGraceSeconds : 0, &StopBlocked, &s);
-  auto failure = RunFunction(s, module, thunk, args, &result);
+  s.has_deadline = limit > 0;
+  s.deadline = std::chrono::steady_clock::now() +
+               std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(limit));
+  s.ticks = State::kTicksPerCheck;
+  s.deadline_fired = 0;
+  s.native_caller = UINT32_MAX;
+  platform::CompileTimeNatives natives{s.options.ct_memory_limit_bytes, 0, &StopNative, &s};
+  platform::CompileTimeNatives* outer = s.options.compile_time ? platform::EnterCompileTimeNatives(&natives) : nullptr;
+  std::optional<EvalFailure> failure;
+  {
+    // The clock is read between instructions; the Deadline's signal also ends a C call sleeping
+    // past the limit. A C call blocked in a system call that the signal does not end would
+    // outlive the limit, so a LastResort stops the process after a grace period (as the ctjit does).
+    platform::Deadline deadline(limit, &s.deadline_fired);
+    platform::LastResort last_resort(limit > 0 ? limit + platform::kBlockedGraceSeconds : 0, &StopBlocked, &s);
+    failure = RunFunction(s, module, thunk, args, &result);
+  }
+  // The limit passed inside a C call that then returned, with no check after it: still a time-out.
+  if (!failure && s.has_deadline && (s.deadline_fired || std::chrono::steady_clock::now() >= s.deadline)) {
+    ir::FuncId where = s.native_caller != UINT32_MAX ? s.native_caller : thunk;
+    SetFailure(s, EvalFailure::Kind::Timeout,
+               std::string("compile-time evaluation ran past the time limit of ") + s.limit_text + " s", where, -1);
+    failure = s.failure;
+  }
+  if (s.options.compile_time) platform::EnterCompileTimeNatives(outer);
   s.has_deadline = false;
   return failure;
 }

@@ -18,6 +18,10 @@ struct InterpOptions {
   // Wall-clock limit of one compile-time evaluation (Run), in seconds; 0 = none. Checked on
   // branches and calls of interpreted code, so loops and recursion cannot hang thrustc.
   double ct_time_limit_seconds = 0;
+  // Run evaluates compile-time code: its C heap and process-exit calls go to the wrappers of
+  // platform/ct_natives.h (heap counted against ct_memory_limit_bytes, exits refused).
+  bool compile_time = false;
+  uint64_t ct_memory_limit_bytes = 0;  // 0 = none
 };
 
 class Interpreter : public ir::Evaluator {

@@ -65,6 +65,10 @@ struct InterpState {
   std::chrono::steady_clock::time_point deadline;
   char limit_text[32] = {};  // the time limit as printed, for the last-resort stop
   uint32_t ticks = kTicksPerCheck;
+  volatile uint8_t deadline_fired = 0;  // set by the Deadline's signal (it also ends sleep early)
+  // The function that made the last C call (the one in progress while C runs): where a refused C call
+  // (platform/ct_natives.h) or a time-out inside C is reported.
+  ir::FuncId native_caller = UINT32_MAX;
 
   // Grows the per-function and per-global caches after the module grew.
   void Adopt(const ir::Module& m);

@@ -11,7 +11,8 @@
 namespace thrustc::ir {
 
 struct EvalFailure {
-  enum class Kind : uint8_t { Trap, Crash, Timeout, MemoryLimit, MissingSymbol, Internal };
+  // ProcessExit: compile-time code called exit, abort, raise, ... (platform/ct_natives.h).
+  enum class Kind : uint8_t { Trap, Crash, Timeout, MemoryLimit, MissingSymbol, ProcessExit, Internal };
   Kind kind = Kind::Internal;
   TrapKind trap = TrapKind::Unreachable;  // for Kind::Trap
   std::string message;                    // e.g. "division by zero", "segmentation fault"

@@ -333,6 +333,7 @@ bb0:
   CHECK(timeout->function == "forever");
   ctjit::JitOptions small;
   small.ct_memory_limit_bytes = 1 << 20;
+  small.compile_time = true;  // malloc resolves to the counting wrapper
   auto hog = CallFail(m, "hog", small);
   REQUIRE(hog);
   CHECK(hog->kind == ir::EvalFailure::Kind::MemoryLimit);
