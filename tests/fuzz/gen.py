@@ -593,12 +593,10 @@ class Gen:
         return self.style[name]
 
     def binary(self, t, sc, d, ops, ctx):
-        a = self.int_expr(t, sc, d, ctx) if isinstance(t, IntTy) else self.float_expr(t, sc, d, ctx)
-        plain = not a.startswith("(") and not a[0].isalpha() and a[0] != "'"
-        b = self.int_expr(t, sc, d, ctx and not plain) if isinstance(t, IntTy) \
-            else self.float_expr(t, sc, d, ctx and not plain)
-        if t is CHAR:   # char literals and values stay char
-            pass
+        """(a op b) on one type; a plain literal on one side takes its type from the other."""
+        sub = self.int_expr if isinstance(t, IntTy) else self.float_expr
+        a = sub(t, sc, d, ctx)
+        b = sub(t, sc, d, ctx and not is_plain_literal(a))
         return f"({a} {self.pick(ops)} {b})"
 
     def int_arith(self, t, sc, d, ctx):
@@ -737,7 +735,7 @@ class Gen:
         return f"{fname}({a})"
 
     def bool_expr(self, sc, d):
-        if d <= 0 or self.chance(0.2):
+        if d <= 0 or self.chance(0.2) or self.strict:   # comparisons are no constant expression
             return self.leaf(BOOL, sc, True)
         forms = [(self.compare, 5), (self.logic, 2), (self.bool_not, 1)]
         if self.on("mixed"):
@@ -759,8 +757,7 @@ class Gen:
         if self.chance(0.1):
             return f"({self.bool_expr(sc, d)} {self.pick(['==', '!='])} {self.bool_expr(sc, d)})"
         a = self.expr(t, sc, d, True)
-        plain = not a.startswith("(") and not a[0].isalpha() and a[0] != "'"
-        b = self.expr(t, sc, d, not plain)
+        b = self.expr(t, sc, d, not is_plain_literal(a))
         return f"({a} {self.pick(['<', '<=', '>', '>=', '==', '!='])} {b})"
 
     def scalar_types_no_bool(self):
@@ -1762,6 +1759,12 @@ def containing_fn(t):
     if isinstance(t, (ArrTy, RunTy, PtrTy)):
         return containing_fn(t.elem)
     return False
+
+
+def is_plain_literal(text):
+    """An untyped literal (`5`, `-3`, `0x1f`, `1.5`): typed expressions are parenthesised,
+    names and calls start with a letter, char literals with a quote."""
+    return not text.startswith("(") and not text[0].isalpha() and text[0] not in "'@"
 
 
 def printf_format(t):
