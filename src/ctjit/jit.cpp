@@ -446,7 +446,7 @@ Jit::~Jit() = default;
 
 const JitStats& Jit::Stats() const { return state_->stats; }
 
-std::optional<EvalFailure> Jit::Run(const ir::Module& module, ir::FuncId thunk, void* out) {
+std::optional<EvalFailure> Jit::Run(const ir::Module& module, ir::FuncId thunk, void* out, size_t) {
   State& s = *state_;
   if (!s.Prepare(module, thunk)) return s.failure;
   uint64_t gp[6] = {uint64_t(uintptr_t(out))}, fp[8] = {}, result[2] = {};

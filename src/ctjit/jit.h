@@ -43,7 +43,7 @@ class Jit : public ir::Evaluator {
 
   // ir::Evaluator: compiles the thunk's whole dependency closure (once per compilation; later
   // runs reuse compiled code), then calls it natively under the crash guard.
-  std::optional<ir::EvalFailure> Run(const ir::Module& module, ir::FuncId thunk, void* out) override;
+  std::optional<ir::EvalFailure> Run(const ir::Module& module, ir::FuncId thunk, void* out, size_t out_size) override;
   std::optional<std::string> ReadCString(uint64_t address) override;
 
   // `thrustc -jit`: runs `entry` natively with C-style argc/argv when it takes them.

@@ -14,6 +14,7 @@
 
 #include "aot/aot.h"
 #include "driver/backends.h"
+#include "driver/isolated_evaluator.h"
 #include "driver/output_file.h"
 #include "driver/phase_timer.h"
 #include "driver/timed_evaluator.h"
@@ -129,8 +130,14 @@ struct Evaluation {
   platform::Symbols symbols;
   std::unique_ptr<interp::Interpreter> interpreter;
   std::unique_ptr<ctjit::Jit> jit;
+  std::unique_ptr<IsolatedEvaluator> isolated;  // -ct-isolation process: runs the one above
   ir::Evaluator* evaluator = nullptr;
 };
+
+void PrintCtjitStats(ctjit::Jit& jit) {
+  std::fprintf(stderr, "===== ctjit statistics (compile-time code) =====\n");
+  jit.Stats().Print(stderr);
+}
 
 ctjit::JitOptions MakeJitOptions(const Options& o, bool compile_time) {
   ctjit::JitOptions j;
@@ -159,14 +166,21 @@ bool SetUpEvaluation(const Options& o, Evaluation& e) {
   if (o.ct_backend == "jit") {
     e.jit = std::make_unique<ctjit::Jit>(e.symbols, MakeJitOptions(o, true));
     e.evaluator = e.jit.get();
-    return true;
+  } else {
+    interp::InterpOptions ct_options;
+    ct_options.ct_time_limit_seconds = o.ct_timeout_seconds;
+    ct_options.ct_memory_limit_bytes = o.ct_memory_mib << 20;
+    ct_options.compile_time = true;
+    e.interpreter = std::make_unique<interp::Interpreter>(e.symbols, ct_options);
+    e.evaluator = e.interpreter.get();
   }
-  interp::InterpOptions ct_options;
-  ct_options.ct_time_limit_seconds = o.ct_timeout_seconds;
-  ct_options.ct_memory_limit_bytes = o.ct_memory_mib << 20;
-  ct_options.compile_time = true;
-  e.interpreter = std::make_unique<interp::Interpreter>(e.symbols, ct_options);
-  e.evaluator = e.interpreter.get();
+  if (o.ct_isolation == "process") {
+    ctjit::Jit* jit = o.ctjit_stats ? e.jit.get() : nullptr;
+    e.isolated = std::make_unique<IsolatedEvaluator>(*e.evaluator, o.ct_timeout_seconds, [jit] {
+      if (jit) PrintCtjitStats(*jit);
+    });
+    e.evaluator = e.isolated.get();
+  }
   return true;
 }
 
@@ -366,13 +380,13 @@ int Compile(const Options& options) {
   frontend::SemaInput input{files, &c.names, &c.sources, &c.diags, &evaluator, &c_decls};
   bool ok = frontend::CheckAndLower(input, c.module);
   c.timer.Split("check+lower", "ct-eval", evaluator.Seconds(),
-                std::to_string(evaluator.Runs()) + " compile-time evaluations (" + options.ct_backend + ")");
+                std::to_string(evaluator.Runs()) + " compile-time evaluations (" + options.ct_backend +
+                    (eval.isolated ? ", " + std::to_string(eval.isolated->WorkersStarted()) + " worker process(es)" : "") +
+                    ")");
   if (!ok || c.diags.HasErrors()) return Finish(c, FlushDiagnostics(c));
   FlushDiagnostics(c);                                            // warnings
-  if (options.ctjit_stats && eval.jit) {
-    std::fprintf(stderr, "===== ctjit statistics (compile-time code) =====\n");
-    eval.jit->Stats().Print(stderr);
-  }
+  if (options.ctjit_stats && eval.isolated) eval.isolated->Report();  // the JIT's figures are the worker's
+  else if (options.ctjit_stats && eval.jit) PrintCtjitStats(*eval.jit);
   if (!VerifyModule(c)) return Finish(c, kExitInternal);          // verify the IR
 
   switch (options.mode) {                                         // what to do with it

@@ -112,6 +112,13 @@ bool Apply(Options& out, OptionId id, const std::string& value, std::string& err
       return true;
     }
     case OptionId::JitEntry: out.jit_entry = value; return true;
+    case OptionId::CtIsolation:
+      if (value != "in-process" && value != "process") {
+        error = "-ct-isolation takes in-process or process, not '" + value + "'";
+        return false;
+      }
+      out.ct_isolation = value;
+      return true;
     case OptionId::CtMemory: {
       char* end = nullptr;
       unsigned long long v = std::strtoull(value.c_str(), &end, 10);

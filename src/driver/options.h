@@ -17,6 +17,7 @@ struct Options {
   std::string ct_backend = "jit";
   double ct_timeout_seconds = 10;
   uint64_t ct_memory_mib = 4096;
+  std::string ct_isolation = "in-process";  // or "process" (docs/ctjit-isolation.md)
   std::string jit_entry = "main";
   std::string ctjit_memory = "wx";
   bool print_ctjit_asm = false;

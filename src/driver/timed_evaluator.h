@@ -12,9 +12,9 @@ class TimedEvaluator : public ir::Evaluator {
  public:
   explicit TimedEvaluator(ir::Evaluator& inner) : inner_(inner) {}
 
-  std::optional<ir::EvalFailure> Run(const ir::Module& module, ir::FuncId thunk, void* out) override {
+  std::optional<ir::EvalFailure> Run(const ir::Module& module, ir::FuncId thunk, void* out, size_t out_size) override {
     auto start = std::chrono::steady_clock::now();
-    std::optional<ir::EvalFailure> result = inner_.Run(module, thunk, out);
+    std::optional<ir::EvalFailure> result = inner_.Run(module, thunk, out, out_size);
     std::fflush(stdout);
     seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     ++runs_;

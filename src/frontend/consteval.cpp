@@ -64,7 +64,7 @@ std::optional<ConstVal> Sema::EvalNode(FnCtx& fc, NodeId n, TypeId type, SourceR
   if (!EnsureClosure(id, site)) return std::nullopt;
   uint64_t size = types_.SizeOf(type);
   std::vector<uint64_t> buffer(size / 8 + 2, 0);
-  auto failure = in_.evaluator->Run(mod_, id, buffer.data());
+  auto failure = in_.evaluator->Run(mod_, id, buffer.data(), buffer.size() * sizeof buffer[0]);
   if (failure) {
     ReportEvalFailure(*failure, site, what, decl.begin.Valid() ? decl : site);
     return std::nullopt;

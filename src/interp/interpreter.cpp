@@ -246,7 +246,7 @@ static void StopNative(void* state, platform::NativeStop why, const std::string&
   platform::EscapeGuard();
 }
 
-std::optional<EvalFailure> Interpreter::Run(const ir::Module& module, ir::FuncId thunk, void* out) {
+std::optional<EvalFailure> Interpreter::Run(const ir::Module& module, ir::FuncId thunk, void* out, size_t) {
   if (auto bad = CheckEntry(module, thunk, 1)) return bad;
   uint64_t args[1] = {uint64_t(out)};
   uint64_t result = 0;

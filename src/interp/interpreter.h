@@ -29,7 +29,7 @@ class Interpreter : public ir::Evaluator {
   Interpreter(platform::Symbols& symbols, InterpOptions options = {});
   ~Interpreter() override;
 
-  std::optional<ir::EvalFailure> Run(const ir::Module& module, ir::FuncId thunk, void* out) override;
+  std::optional<ir::EvalFailure> Run(const ir::Module& module, ir::FuncId thunk, void* out, size_t out_size) override;
   std::optional<std::string> ReadCString(uint64_t address) override;
 
   // Runs `entry` (main) with C-style argc/argv when it takes them; `exit_code` gets its return.

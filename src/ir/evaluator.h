@@ -2,6 +2,7 @@
 // an implementation: the interpreter (src/interp/) or, later, the native compile-time JIT. The
 // frontend depends only on this interface, never on an executor.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -23,10 +24,10 @@ struct EvalFailure {
 class Evaluator {
  public:
   virtual ~Evaluator() = default;
-  // Runs `thunk`, a function of signature (ptr) -> void, passing it `out`: the thunk stores the
-  // result there. The module may have grown since the previous call (new functions and globals);
+  // Runs `thunk`, a function of signature (ptr) -> void, passing it `out` (`out_size` bytes): the
+  // thunk stores the result there. The module may have grown since the previous call (new functions and globals);
   // globals keep the values earlier runs gave them (per-compilation copies of statics).
-  virtual std::optional<EvalFailure> Run(const Module& module, FuncId thunk, void* out) = 0;
+  virtual std::optional<EvalFailure> Run(const Module& module, FuncId thunk, void* out, size_t out_size) = 0;
   // Reads a NUL-terminated string at an address that compile-time code produced.
   virtual std::optional<std::string> ReadCString(uint64_t address) = 0;
 };

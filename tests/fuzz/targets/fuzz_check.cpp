@@ -22,7 +22,7 @@ namespace {
 // the way an evaluator reports a broken environment, which the checker must report and survive.
 class RefusingEvaluator : public ir::Evaluator {
  public:
-  std::optional<ir::EvalFailure> Run(const ir::Module& module, ir::FuncId thunk, void* out) override {
+  std::optional<ir::EvalFailure> Run(const ir::Module& module, ir::FuncId thunk, void* out, size_t out_size) override {
     ir::EvalFailure f;
     f.kind = ir::EvalFailure::Kind::Internal;
     f.message = "compile-time evaluation is disabled in fuzz_check";

@@ -281,9 +281,9 @@ bb0:
 )"));
   ctjit::Jit jit(Syms());
   int64_t out = 0;
-  REQUIRE(!jit.Run(m, m.FindFunction("bump"), &out));
+  REQUIRE(!jit.Run(m, m.FindFunction("bump"), &out, sizeof out));
   CHECK(out == 1);
-  REQUIRE(!jit.Run(m, m.FindFunction("bump"), &out));
+  REQUIRE(!jit.Run(m, m.FindFunction("bump"), &out, sizeof out));
   CHECK(out == 2);
   CHECK(m.globals[m.FindGlobal("counter")].bytes.empty());  // the module itself is never written
 }

@@ -170,9 +170,9 @@ TEST_CASE("globals: initial bytes, relocations, values kept across runs, a growi
   b.Store(Type::I32, next, Param(b, 0));
   b.Ret();
   int32_t out = 0;
-  REQUIRE_FALSE(interp.Run(m, 0, &out));
+  REQUIRE_FALSE(interp.Run(m, 0, &out, sizeof out));
   CHECK(out == 6);
-  REQUIRE_FALSE(interp.Run(m, 0, &out));
+  REQUIRE_FALSE(interp.Run(m, 0, &out, sizeof out));
   CHECK(out == 7);
   // The module grows: a new global and a new thunk reading the old global.
   ir::Global later;
@@ -182,7 +182,7 @@ TEST_CASE("globals: initial bytes, relocations, values kept across runs, a growi
   Reg v = t.Binary(Op::Add, Type::I32, t.Load(Type::I32, t.GlobalAddr(0)), t.Load(Type::I32, t.GlobalAddr(2)));
   t.Store(Type::I32, v, Param(t, 0));
   t.Ret();
-  REQUIRE_FALSE(interp.Run(m, 1, &out));
+  REQUIRE_FALSE(interp.Run(m, 1, &out, sizeof out));
   CHECK(out == 107);
 }
 

@@ -83,7 +83,7 @@ TEST_CASE("variadic call with mixed int, double and pointer arguments (snprintf)
                              {Abi(Type::I32), Abi(Type::F64), Abi(Type::Ptr), Abi(Type::I64), Abi(Type::F64)}));
   b.Ret();
   char buffer[64] = {};
-  REQUIRE_FALSE(fx.interp.Run(fx.m, ir::FuncId(fx.m.functions.size() - 1), buffer));
+  REQUIRE_FALSE(fx.interp.Run(fx.m, ir::FuncId(fx.m.functions.size() - 1), buffer, sizeof buffer));
   CHECK(std::string(buffer) == "-17|2.500|ok|1099511627776|0.125");
 }
 
@@ -163,7 +163,7 @@ TEST_CASE("qsort calls a Thrust comparator through a native closure") {
   auto cmp = AddComparator(fx.m);
   auto thunk = AddQsortThunk(fx.m, cmp, {5, -3, 9, 0, 9, 1});
   int32_t out[6] = {};
-  REQUIRE_FALSE(fx.interp.Run(fx.m, thunk, out));
+  REQUIRE_FALSE(fx.interp.Run(fx.m, thunk, out, sizeof out));
   CHECK(std::vector<int32_t>(out, out + 6) == std::vector<int32_t>{-3, 0, 1, 5, 9, 9});
 
   // The closure is a real C function pointer: calling it natively runs the Thrust code.
@@ -171,7 +171,7 @@ TEST_CASE("qsort calls a Thrust comparator through a native closure") {
   b.Store(Type::Ptr, b.FuncAddr(cmp), Param(b, 0));
   b.Ret();
   int (*native)(const void*, const void*) = nullptr;
-  REQUIRE_FALSE(fx.interp.Run(fx.m, ir::FuncId(fx.m.functions.size() - 1), &native));
+  REQUIRE_FALSE(fx.interp.Run(fx.m, ir::FuncId(fx.m.functions.size() - 1), &native, sizeof native));
   REQUIRE(reinterpret_cast<void*>(native) != nullptr);
   int32_t two = 2, three = 3;
   CHECK(native(&three, &two) == 1);
@@ -200,7 +200,7 @@ TEST_CASE("a trap inside a comparator called by qsort comes back as a failure") 
   auto cmp = AddComparator(fx.m, /*trap_on_equal=*/true);
   auto thunk = AddQsortThunk(fx.m, cmp, {4, 4, 1});
   int32_t out[3] = {};
-  auto failure = fx.interp.Run(fx.m, thunk, out);
+  auto failure = fx.interp.Run(fx.m, thunk, out, sizeof out);
   REQUIRE(failure);
   CHECK(failure->kind == EvalFailure::Kind::Trap);
   CHECK(failure->trap == ir::TrapKind::Unreachable);
@@ -208,7 +208,7 @@ TEST_CASE("a trap inside a comparator called by qsort comes back as a failure") 
   // And the interpreter keeps working afterwards.
   auto ok_cmp = AddComparator(fx.m);
   auto thunk2 = AddQsortThunk(fx.m, ok_cmp, {3, 2, 1});
-  REQUIRE_FALSE(fx.interp.Run(fx.m, thunk2, out));
+  REQUIRE_FALSE(fx.interp.Run(fx.m, thunk2, out, sizeof out));
   CHECK(out[0] == 1);
 }
 

@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+"""-ct-isolation process (docs/ctjit-isolation.md): compile-time code runs in a forked worker, and
+whatever it does to that process (smashes the heap or the stack, blocks in C, is killed) the
+compiler survives, reports it as a failure of the evaluation it was running, exits 1 and writes
+no output. Results, strings, statics changed by one evaluation and seen by the next, and what
+compile-time code prints are the same as in-process.
+
+Usage: isolation.py THRUSTC"""
+import os, signal, subprocess, sys, tempfile, time
+
+HEAP_SMASH = """fn malloc(n: usize) ptr @extern("malloc");
+fn smash() u64 {
+    var p: ptr[u64] = malloc(16) as ptr[u64];
+    for var i: usize = 0; i < 4000000; i++; { p[i] = 16045690984833335023; }
+    return 1;
+}
+const K: u64 = smash();
+fn main() s32 @public { return 0; }
+"""
+
+# Writes upwards from a local: over the frames of whoever called the compile-time code.
+STACK_SMASH = """fn smash() u64 {
+    var x: u64 = 0;
+    var p: ptr[u64] = ref x;
+    for var i: usize = 0; i < 100000; i++; { p[i] = 16045690984833335023; }
+    return 1;
+}
+const K: u64 = smash();
+fn main() s32 @public { return 0; }
+"""
+
+# read(0) on a pipe that stays open is restarted after the deadline's signal: blocked for good.
+BLOCKED = """fn read(fd: s32, buf: ptr, n: usize) s64 @extern("read");
+fn wait() s64 { var b: u64 = 0; return read(0, ref b, 1); }
+const K: s64 = wait();
+fn main() s32 @public { return 0; }
+"""
+
+SLEEPER = """fn sleep(s: u32) u32 @extern("sleep");
+fn nap() u32 { return sleep(30); }
+const K: u32 = nap();
+fn main() s32 @public { return 0; }
+"""
+
+# A crash, then an evaluation that needs a fresh worker.
+CRASH_THEN_MORE = """fn strlen(s: ptr[char]) u64 @extern("strlen");
+fn abort() @extern("abort");
+fn boom() u64 { return strlen(0 as ptr[char]); }
+fn twice(x: u64) u64 { return x * 2; }
+const A: u64 = boom();
+const B: u64 = twice(21);
+fn main() s32 @public { return B as s32; }
+"""
+
+# State that lives in the worker: a static changed by one evaluation and read by the next, a
+# string made at compile time, an aggregate result, output printed at compile time.
+STATEFUL = """fn printf(fmt: const array[char]) s32 @extern("printf") @arbitraryArgs;
+static mut counter: u64 = 0;
+fn bump(by: u64) u64 { counter += by; return counter; }
+struct Pair { a: u32, b: u64, }
+fn pair() Pair { var p: Pair; p.a = 7; p.b = bump(10); return p; }
+fn name() const array[char] { printf("computing name\\n"); return "thrust"; }
+const FIRST: u64 = bump(1);
+const SECOND: u64 = bump(2);
+const P: Pair = pair();
+const NAME: const array[char] = name();
+fn main() s32 @public {
+    printf("%lu %lu %u %lu %s\\n", FIRST, SECOND, P.a, P.b, NAME);
+    return 0;
+}
+"""
+
+
+def main():
+    thrustc = sys.argv[1]
+    failures = []
+
+    def check(what, ok, detail=""):
+        if not ok:
+            failures.append(what)
+            print(f"FAIL {what}\n{detail}")
+        else:
+            print(f"ok   {what}")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        def write(name, text):
+            path = os.path.join(tmp, name)
+            open(path, "w").write(text)
+            return path
+
+        def compile_(src, *args, stdin=subprocess.DEVNULL, timeout=60):
+            out = os.path.join(tmp, "out")
+            if os.path.exists(out):
+                os.remove(out)
+            start = time.monotonic()
+            p = subprocess.run([thrustc, *args, src, "-o", out], capture_output=True, text=True, stdin=stdin,
+                               timeout=timeout, env=dict(os.environ, NO_COLOR="1"))
+            return p.returncode, p.stdout + p.stderr, os.path.exists(out), time.monotonic() - start
+
+        def failed_cleanly(what, result, kind, text):
+            code, out, wrote, _ = result
+            check(what, code == 1 and f"[{kind}]" in out and text in out and not wrote,
+                  f"exit {code}, output file written: {wrote}\n{out}")
+
+        heap = write("heap.thrust", HEAP_SMASH)
+        stack = write("stack.thrust", STACK_SMASH)
+        for backend in ("jit", "interp"):
+            failed_cleanly(f"heap smashed by compile-time code ({backend}): a diagnostic, exit 1",
+                           compile_(heap, "-ct-isolation", "process", "-ct-backend", backend),
+                           "CompileTimeCrash", "const K")
+        failed_cleanly("stack above the compile-time code smashed (jit): a diagnostic, exit 1",
+                       compile_(stack, "-ct-isolation", "process", "-ct-timeout", "5"), "CompileTimeCrash", "smash")
+
+        blocked = write("blocked.thrust", BLOCKED)
+        for backend in ("jit", "interp"):
+            read_end, write_end = os.pipe()  # the write end stays open: read(0) never returns
+            r = compile_(blocked, "-ct-isolation", "process", "-ct-timeout", "1", "-ct-backend", backend,
+                         stdin=read_end)
+            os.close(read_end), os.close(write_end)
+            failed_cleanly(f"blocked in C past the limit ({backend}): a time-out, exit 1", r,
+                           "CompileTimeTimeout", "did not answer and was killed")
+            check(f"blocked in C ({backend}): stopped about a second after the limit ({r[3]:.2f} s)", r[3] < 4)
+
+        # The worker killed from outside (the OOM killer, a user): reported, not fatal.
+        sleeper = write("sleeper.thrust", SLEEPER)
+        proc = subprocess.Popen([thrustc, "-ct-isolation", "process", sleeper, "-o", os.path.join(tmp, "out")],
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                env=dict(os.environ, NO_COLOR="1"))
+        killed = False
+        children_file = f"/proc/{proc.pid}/task/{proc.pid}/children"
+        for _ in range(200):
+            time.sleep(0.02)
+            try:
+                children = open(children_file).read().split()
+            except OSError:
+                break
+            if children:
+                os.kill(int(children[0]), signal.SIGKILL)
+                killed = True
+                break
+        out, _ = proc.communicate(timeout=60)
+        if killed:
+            check("worker killed by SIGKILL: a diagnostic naming it, exit 1",
+                  proc.returncode == 1 and "killed by SIGKILL" in out and "[CompileTimeCrash]" in out, out)
+        else:
+            print(f"skip worker killed by SIGKILL: no {children_file} to find the worker")
+
+        # After a worker died the next evaluation gets a fresh one; one error, not two.
+        more = write("more.thrust", CRASH_THEN_MORE)
+        for backend in ("jit", "interp"):
+            code, out, wrote, _ = compile_(more, "-ct-isolation", "process", "-ct-backend", backend, "-ftime-report")
+            check(f"after a crash, evaluation goes on ({backend})",
+                  code == 1 and out.count("error:") == 1 and "segmentation fault" in out and not wrote, out)
+
+        stateful = write("stateful.thrust", STATEFUL)
+        for backend in ("jit", "interp"):
+            runs = {}
+            for isolation in ("in-process", "process"):
+                p = subprocess.run([thrustc, "-jit", "-ct-backend", backend, "-ct-isolation", isolation,
+                                    "-ftime-report", stateful], capture_output=True, text=True, timeout=60)
+                runs[isolation] = p
+            a, b = runs["in-process"], runs["process"]
+            check(f"statics, strings, aggregates and output are the same in a worker ({backend})",
+                  a.returncode == b.returncode == 0 and a.stdout == b.stdout == "computing name\n1 3 7 13 thrust\n",
+                  f"in-process: {a.stdout!r}\nprocess:    {b.stdout!r}\n{b.stderr}")
+            check(f"one worker per compilation ({backend})", "1 worker process(es)" in b.stderr, b.stderr)
+
+        p = subprocess.run([thrustc, "-check", "-ct-isolation", "process", "-ctjit-stats", stateful],
+                           capture_output=True, text=True, timeout=60)
+        check("-ctjit-stats reports the worker's JIT",
+              p.returncode == 0 and "ctjit statistics (compile-time code)" in p.stderr, p.stderr)
+
+        p = subprocess.run([thrustc, "-check", "-ct-isolation", "thread", stateful], capture_output=True, text=True)
+        check("-ct-isolation takes in-process or process", p.returncode == 2 and "in-process or process" in p.stderr,
+              p.stderr)
+
+    print(f"{len(failures)} failed")
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
