@@ -71,6 +71,27 @@ fn main() s32 @public {
 """
 
 
+# -ct-sandbox: tries to write a file, read one, run a program and open a socket at compile time;
+# the constant says which worked (1 + 10 + 100 + 1000 when all did).
+SANDBOXED = """fn fopen(path: const array[char], mode: const array[char]) ptr @extern("fopen");
+fn fclose(f: ptr) s32 @extern("fclose");
+fn system(cmd: const array[char]) s32 @extern("system");
+fn socket(d: s32, t: s32, p: s32) s32 @extern("socket");
+fn tryAll() s32 {
+    var r: s32 = 0;
+    var f: ptr = fopen("WRITTEN", "w");
+    if f != nullptr { fclose(f); r += 1; }
+    var g: ptr = fopen("READ", "r");
+    if g != nullptr { fclose(g); r += 10; }
+    if system("touch EXECUTED") == 0 { r += 100; }
+    if socket(1, 1, 0) >= 0 { r += 1000; }
+    return r;
+}
+const R: s32 = tryAll();
+fn main() s32 @public { return R / 10 % 100; }
+"""
+
+
 def main():
     thrustc = sys.argv[1]
     failures = []
@@ -173,6 +194,29 @@ def main():
         p = subprocess.run([thrustc, "-check", "-ct-isolation", "thread", stateful], capture_output=True, text=True)
         check("-ct-isolation takes in-process or process", p.returncode == 2 and "in-process or process" in p.stderr,
               p.stderr)
+
+        # -ct-sandbox: reading works; writing, running programs and sockets fail with EPERM.
+        if sys.platform.startswith("linux"):
+            for backend in ("jit", "interp"):
+                names = {k: os.path.join(tmp, f"{k.lower()}-{backend}.txt") for k in ("WRITTEN", "READ", "EXECUTED")}
+                open(names["READ"], "w").write("x")
+                text = SANDBOXED
+                for k, path in names.items():
+                    text = text.replace(k, path)
+                src = write(f"sandboxed-{backend}.thrust", text)
+                for sandbox in (True, False):
+                    for k in ("WRITTEN", "EXECUTED"):
+                        if os.path.exists(names[k]):
+                            os.remove(names[k])
+                    p = subprocess.run([thrustc, "-jit", "-ct-backend", backend, src] + (["-ct-sandbox"] if sandbox else []),
+                                       capture_output=True, text=True, timeout=60)
+                    written, executed = os.path.exists(names["WRITTEN"]), os.path.exists(names["EXECUTED"])
+                    if sandbox:
+                        check(f"-ct-sandbox ({backend}): reads, but writes no file, runs no program, opens no socket",
+                              p.returncode == 1 and not written and not executed, f"exit {p.returncode}\n{p.stderr}")
+                    else:
+                        check(f"without -ct-sandbox ({backend}) the same code writes and runs",
+                              p.returncode in (11, 1) and written and executed, f"exit {p.returncode}\n{p.stderr}")
 
     print(f"{len(failures)} failed")
     sys.exit(1 if failures else 0)

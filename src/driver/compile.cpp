@@ -174,11 +174,12 @@ bool SetUpEvaluation(const Options& o, Evaluation& e) {
     e.interpreter = std::make_unique<interp::Interpreter>(e.symbols, ct_options);
     e.evaluator = e.interpreter.get();
   }
-  if (o.ct_isolation == "process") {
+  if (o.ct_isolation == "process" || o.ct_sandbox) {
     ctjit::Jit* jit = o.ctjit_stats ? e.jit.get() : nullptr;
-    e.isolated = std::make_unique<IsolatedEvaluator>(*e.evaluator, o.ct_timeout_seconds, [jit] {
+    auto report = [jit] {
       if (jit) PrintCtjitStats(*jit);
-    });
+    };
+    e.isolated = std::make_unique<IsolatedEvaluator>(*e.evaluator, o.ct_timeout_seconds, report, o.ct_sandbox);
     e.evaluator = e.isolated.get();
   }
   return true;

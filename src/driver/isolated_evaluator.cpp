@@ -3,12 +3,14 @@
 //   compiler -> worker   'R' run: module delta, thunk, result size   'S' string at an address
 //                        'P' run the report
 //   worker -> compiler   'O' result bytes   'F' failure   'C' string   'A' report done
+//                        'H' (with -ct-sandbox, first) entered the sandbox, or why not
 #include "driver/isolated_evaluator.h"
 
 #include <cstdio>
 #include <cstring>
 
 #include "ir/serialize.h"
+#include "platform/sandbox.h"
 #include "platform/time_guard.h"
 
 namespace thrustc::driver {
@@ -107,8 +109,9 @@ IsolatedEvaluator::Sent IsolatedEvaluator::GlobalState(const ir::Global& g) {
   return {g.bytes.size(), g.relocs.size(), g.bytes.data()};
 }
 
-IsolatedEvaluator::IsolatedEvaluator(ir::Evaluator& inner, double time_limit_seconds, std::function<void()> report)
-    : inner_(inner), time_limit_(time_limit_seconds), report_(std::move(report)) {}
+IsolatedEvaluator::IsolatedEvaluator(ir::Evaluator& inner, double time_limit_seconds, std::function<void()> report,
+                                     bool sandbox)
+    : inner_(inner), time_limit_(time_limit_seconds), report_(std::move(report)), sandbox_(sandbox) {}
 
 IsolatedEvaluator::~IsolatedEvaluator() { worker_.Stop(); }
 
@@ -151,12 +154,31 @@ bool IsolatedEvaluator::StartWorker(const ir::Module& module, ir::EvalFailure& f
   // The forked worker owns its copy of the module: it is the compiler's module at this moment.
   auto* copy = const_cast<ir::Module*>(&module);
   std::string error;
-  if (!worker_.Start([&](Channel& ch) { Serve(ch, inner_, *copy, report_); }, &error)) {
+  bool sandbox = sandbox_;
+  auto body = [&](Channel& ch) {
+    if (sandbox) {
+      std::string why;
+      bool entered = platform::EnterSandbox(&why);
+      Reply(ch, 'H', std::vector<uint8_t>(why.begin(), why.end()));
+      if (!entered) platform::EndWorker(4);
+    }
+    Serve(ch, inner_, *copy, report_);
+  };
+  if (!worker_.Start(body, &error)) {
     failure.kind = ir::EvalFailure::Kind::Internal;
     failure.message = "cannot start the compile-time worker process: " + error;
     return false;
   }
   ++started_;
+  Message hello;
+  if (sandbox && (worker_.ToWorker().Receive(hello, 10) != ReceiveStatus::Ok || !hello.payload.empty())) {
+    failure.kind = ir::EvalFailure::Kind::Internal;
+    failure.message = "cannot enter the sandbox (-ct-sandbox): " +
+                      (hello.payload.empty() ? std::string("the worker did not answer")
+                                             : std::string(hello.payload.begin(), hello.payload.end()));
+    worker_.Stop();
+    return false;
+  }
   module_ = &module;
   Remember(module);
   return true;

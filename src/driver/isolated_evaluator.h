@@ -25,7 +25,8 @@ class IsolatedEvaluator : public ir::Evaluator {
   // `inner` runs in the worker; `time_limit_seconds` is the -ct-timeout the inner evaluator
   // enforces (0: none), after which (plus a grace period) an unresponsive worker is killed.
   // `report` runs in the worker when Report() is called (e.g. print the ctjit's statistics).
-  IsolatedEvaluator(ir::Evaluator& inner, double time_limit_seconds, std::function<void()> report);
+  // With `sandbox` the worker enters platform/sandbox.h before it runs anything (-ct-sandbox).
+  IsolatedEvaluator(ir::Evaluator& inner, double time_limit_seconds, std::function<void()> report, bool sandbox);
   ~IsolatedEvaluator() override;
 
   std::optional<ir::EvalFailure> Run(const ir::Module& module, ir::FuncId thunk, void* out, size_t out_size) override;
@@ -54,6 +55,7 @@ class IsolatedEvaluator : public ir::Evaluator {
   ir::Evaluator& inner_;
   double time_limit_;
   std::function<void()> report_;
+  bool sandbox_;
   platform::Worker worker_;
   const ir::Module* module_ = nullptr;
   size_t sent_aggs_ = 0;

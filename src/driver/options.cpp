@@ -138,6 +138,7 @@ bool Apply(Options& out, OptionId id, const std::string& value, std::string& err
       return true;
     case OptionId::CtjitTrace: out.ctjit_trace = true; return true;
     case OptionId::CtjitStats: out.ctjit_stats = true; return true;
+    case OptionId::CtSandbox: out.ct_sandbox = true; return true;
     case OptionId::JitLibc: out.jit_libc = value; return true;
     case OptionId::JitLink: out.jit_link.push_back(value); return true;
     case OptionId::TimeReport: out.time_report = true; return true;

@@ -18,6 +18,7 @@ struct Options {
   double ct_timeout_seconds = 10;
   uint64_t ct_memory_mib = 4096;
   std::string ct_isolation = "in-process";  // or "process" (docs/ctjit-isolation.md)
+  bool ct_sandbox = false;                  // -ct-sandbox: the worker runs under seccomp
   std::string jit_entry = "main";
   std::string ctjit_memory = "wx";
   bool print_ctjit_asm = false;
