@@ -3,7 +3,7 @@
 //   compiler -> worker   'R' run: module delta, thunk, result size   'S' string at an address
 //                        'P' run the report
 //   worker -> compiler   'O' result bytes   'F' failure   'C' string   'A' report done
-//                        'H' (with -ct-sandbox, first) entered the sandbox, or why not
+//                        'H' (first) started, and entered the sandbox with -ct-sandbox, or why not
 #include "driver/isolated_evaluator.h"
 
 #include <cstdio>
@@ -20,6 +20,8 @@ namespace {
 using platform::Channel;
 using platform::Message;
 using platform::ReceiveStatus;
+
+constexpr double kHelloSeconds = 5;
 
 void WriteFailure(ir::ByteWriter& w, const ir::EvalFailure& f) {
   w.U8(uint8_t(f.kind));
@@ -156,12 +158,10 @@ bool IsolatedEvaluator::StartWorker(const ir::Module& module, ir::EvalFailure& f
   std::string error;
   bool sandbox = sandbox_;
   auto body = [&](Channel& ch) {
-    if (sandbox) {
-      std::string why;
-      bool entered = platform::EnterSandbox(&why);
-      Reply(ch, 'H', std::vector<uint8_t>(why.begin(), why.end()));
-      if (!entered) platform::EndWorker(4);
-    }
+    std::string why;
+    bool entered = !sandbox || platform::EnterSandbox(&why);
+    Reply(ch, 'H', std::vector<uint8_t>(why.begin(), why.end()));
+    if (!entered) platform::EndWorker(4);
     Serve(ch, inner_, *copy, report_);
   };
   if (!worker_.Start(body, &error)) {
@@ -170,12 +170,18 @@ bool IsolatedEvaluator::StartWorker(const ir::Module& module, ir::EvalFailure& f
     return false;
   }
   ++started_;
+  // A worker that does not say hello in time never started (qemu-user 7.2 hangs forked children).
   Message hello;
-  if (sandbox && (worker_.ToWorker().Receive(hello, 10) != ReceiveStatus::Ok || !hello.payload.empty())) {
+  if (worker_.ToWorker().Receive(hello, kHelloSeconds) != ReceiveStatus::Ok) {
     failure.kind = ir::EvalFailure::Kind::Internal;
-    failure.message = "cannot enter the sandbox (-ct-sandbox): " +
-                      (hello.payload.empty() ? std::string("the worker did not answer")
-                                             : std::string(hello.payload.begin(), hello.payload.end()));
+    failure.message = "cannot start the compile-time worker process (-ct-isolation process): it did not answer "
+                      "within " + std::to_string(int(kHelloSeconds)) + " s";
+    worker_.Stop();
+    return false;
+  }
+  if (!hello.payload.empty()) {
+    failure.kind = ir::EvalFailure::Kind::Internal;
+    failure.message = "cannot enter the sandbox (-ct-sandbox): " + std::string(hello.payload.begin(), hello.payload.end());
     worker_.Stop();
     return false;
   }
