@@ -114,6 +114,7 @@ struct Jit::State : CodegenEnv {
   }
   ~State() override {
     for (void* p : owned) std::free(p);
+    platform::ReleaseCompileTimeHeap(this);  // what compile-time code malloc'ed and kept
   }
 
   // CodegenEnv
@@ -144,7 +145,7 @@ struct Jit::State : CodegenEnv {
   // LastResort's stop, in a signal handler: names the function that called out, then exits 1.
   static void StopBlocked(void* self);
   // platform::CompileTimeNatives' stop: a refused C call, in the function that called out.
-  static void StopNative(void* self, platform::NativeStop why, const std::string& message);
+  static void StopNative(void* self, platform::NativeStop why, const char* message);
   char limit_text[32] = {};  // the time limit as printed, formatted once with the options
   std::optional<EvalFailure> Invoke(ir::FuncId f, const uint64_t* gp, const uint64_t* fp, uint64_t* result);
   void NoteRanges(const std::vector<ir::FuncId>& batch, const PlacedCode& placed);
@@ -381,7 +382,7 @@ void Jit::State::StopBlocked(void* self) {
                         1);
 }
 
-void Jit::State::StopNative(void* self, platform::NativeStop why, const std::string& message) {
+void Jit::State::StopNative(void* self, platform::NativeStop why, const char* message) {
   auto* s = static_cast<State*>(self);
   RuntimeFail(why == platform::NativeStop::MemoryLimit ? EvalFailure::Kind::MemoryLimit : EvalFailure::Kind::ProcessExit,
               message, s->flags.calling_out);

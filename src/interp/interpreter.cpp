@@ -83,6 +83,7 @@ InterpState::InterpState(platform::Symbols& s, InterpOptions o) : symbols(s), op
 }
 
 InterpState::~InterpState() {
+  platform::ReleaseCompileTimeHeap(this);  // what compile-time code malloc'ed and kept
   for (size_t i = 0; i < globals.size(); ++i)
     if (global_owned[i]) std::free(globals[i]);
   for (void* p : retired_memory) std::free(p);
@@ -237,7 +238,7 @@ void StopBlocked(void* state) {
 }  // namespace
 
 // platform::CompileTimeNatives' stop: a refused C call, reported at the call in progress.
-static void StopNative(void* state, platform::NativeStop why, const std::string& message) {
+static void StopNative(void* state, platform::NativeStop why, const char* message) {
   auto* s = static_cast<State*>(state);
   // Named by function, without the call's line: the ctjit knows only which function called out,
   // and both evaluators report the same diagnostic.

@@ -26,8 +26,8 @@ struct CompileTimeNatives {
   uint64_t memory_limit = 0;  // bytes; 0 = unlimited
   uint64_t memory_used = 0;   // by blocks this evaluation allocated and has not freed
   // Records why compile-time code stops and leaves the evaluation; must not return.
-  void (*stop)(void* owner, NativeStop why, const std::string& message) = nullptr;
-  void* owner = nullptr;
+  void (*stop)(void* owner, NativeStop why, const char* message) = nullptr;
+  void* owner = nullptr;  // the evaluator: it owns the blocks allocated in its evaluations
 };
 
 // Makes `natives` the context of this thread's compile-time evaluation (nullptr: none, so the
@@ -37,6 +37,10 @@ CompileTimeNatives* EnterCompileTimeNatives(CompileTimeNatives* natives);
 // The wrapper that compile-time code calls instead of the C function `name`; nullptr when it
 // calls the real function.
 void* CompileTimeReplacement(std::string_view name);
+
+// Frees every block that compile-time code of `owner` allocated and did not free: evaluators
+// call it when they end (compile-time statics may point into these blocks until then).
+void ReleaseCompileTimeHeap(void* owner);
 
 // "64 MiB" for whole MiB, else "N bytes": the limit as diagnostics print it.
 std::string DescribeMemoryLimit(uint64_t bytes);
