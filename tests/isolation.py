@@ -92,6 +92,10 @@ fn main() s32 @public { return R / 10 % 100; }
 """
 
 
+def ok_program(write):
+    return write("ok.thrust", "fn main() s32 @public { return 0; }\n")
+
+
 def main():
     thrustc = sys.argv[1]
     failures = []
@@ -176,17 +180,33 @@ def main():
                   code == 1 and out.count("error:") == 1 and "segmentation fault" in out and not wrote, out)
 
         stateful = write("stateful.thrust", STATEFUL)
-        for backend in ("jit", "interp"):
-            runs = {}
-            for isolation in ("in-process", "process"):
-                p = subprocess.run([thrustc, "-jit", "-ct-backend", backend, "-ct-isolation", isolation,
-                                    "-ftime-report", stateful], capture_output=True, text=True, timeout=60)
-                runs[isolation] = p
-            a, b = runs["in-process"], runs["process"]
-            check(f"statics, strings, aggregates and output are the same in a worker ({backend})",
-                  a.returncode == b.returncode == 0 and a.stdout == b.stdout == "computing name\n1 3 7 13 thrust\n",
-                  f"in-process: {a.stdout!r}\nprocess:    {b.stdout!r}\n{b.stderr}")
-            check(f"one worker per compilation ({backend})", "1 worker process(es)" in b.stderr, b.stderr)
+
+        # The program's output on one executor (-jit, -interp, or an AOT binary), what compile-time
+        # code printed first; and thrustc's stderr.
+        def run_on(executor, backend, isolation):
+            flags = ["-ct-backend", backend, "-ct-isolation", isolation, "-ftime-report"]
+            if executor != "aot":
+                p = subprocess.run([thrustc, "-" + executor, *flags, stateful], capture_output=True, text=True,
+                                   timeout=60)
+                return p.returncode, p.stdout, p.stderr
+            exe = os.path.join(tmp, f"stateful-{backend}-{isolation}")
+            c = subprocess.run([thrustc, *flags, stateful, "-o", exe], capture_output=True, text=True, timeout=60)
+            if c.returncode != 0:
+                return c.returncode, c.stdout, c.stderr
+            r = subprocess.run([exe], capture_output=True, text=True, timeout=60)
+            return r.returncode, c.stdout + r.stdout, c.stderr
+
+        with_aot = "not available" not in subprocess.run([thrustc, ok_program(write), "-o", os.path.join(tmp, "probe")],
+                                                         capture_output=True, text=True).stderr
+        for executor in ("jit", "interp") + (("aot",) if with_aot else ()):
+            for backend in ("jit", "interp"):
+                (ca, a, _), (cb, b, b_err) = (run_on(executor, backend, i) for i in ("in-process", "process"))
+                check(f"statics, strings, aggregates and output are the same in a worker ({executor}, {backend})",
+                      ca == cb == 0 and a == b == "computing name\n1 3 7 13 thrust\n",
+                      f"in-process: {a!r}\nprocess:    {b!r}\n{b_err}")
+                check(f"one worker per compilation ({executor}, {backend})", "1 worker process(es)" in b_err, b_err)
+        if not with_aot:
+            print("skip stateful program on aot: this build has no LLVM backend")
 
         p = subprocess.run([thrustc, "-check", "-ct-isolation", "process", "-ctjit-stats", stateful],
                            capture_output=True, text=True, timeout=60)

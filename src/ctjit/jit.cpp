@@ -396,8 +396,7 @@ std::optional<EvalFailure> Jit::State::Invoke(ir::FuncId f, const uint64_t* gp, 
   ctx.timeout_flag = flags.Deadline();
   RuntimeContext* outer = SetRuntimeContext(&ctx);
   platform::CompileTimeNatives natives{options.ct_memory_limit_bytes, 0, &StopNative, this};
-  platform::CompileTimeNatives* outer_natives =
-      options.compile_time ? platform::EnterCompileTimeNatives(&natives) : nullptr;
+  platform::CompileTimeNativesScope natives_scope(options.compile_time ? &natives : nullptr);
   flags.calling_out = kNobody;
   // Native recursion gets this much of the thread's stack before a clean "stack overflow".
   char here;
@@ -409,7 +408,6 @@ std::optional<EvalFailure> Jit::State::Invoke(ir::FuncId f, const uint64_t* gp, 
     platform::Deadline deadline(options.ct_time_limit_seconds, flags.Deadline());
     if (deadline.Failed()) {  // never run time-limited code without its limit
       SetRuntimeContext(outer);
-      if (options.compile_time) platform::EnterCompileTimeNatives(outer_natives);
       return MakeFailure(EvalFailure::Kind::Internal, "ctjit: the system refused a timer for -ct-timeout");
     }
     // Code blocked in a C call the deadline's signal does not end never polls the flag: after a
@@ -429,7 +427,6 @@ std::optional<EvalFailure> Jit::State::Invoke(ir::FuncId f, const uint64_t* gp, 
     std::fprintf(options.trace, "ctjit: call @%s at %p: %.1f us\n", module->functions[f].name.c_str(), call.fn,
                  seconds * 1e6);
   SetRuntimeContext(outer);
-  if (options.compile_time) platform::EnterCompileTimeNatives(outer_natives);
   if (code == platform::kGuardOk && timed_out)
     return MakeFailure(EvalFailure::Kind::Timeout,
                        std::string("compile-time evaluation ran past the time limit of ") + limit_text + " s",

@@ -210,19 +210,8 @@ ir::EvalFailure IsolatedEvaluator::WorkerLost(ReceiveStatus why) {
 std::optional<ir::EvalFailure> IsolatedEvaluator::Run(const ir::Module& module, ir::FuncId thunk, void* out,
                                                       size_t out_size) {
   ir::EvalFailure failure;
-  std::vector<uint8_t> request;
-  if (!worker_.Running() || module_ != &module) {
-    if (!StartWorker(module, failure)) return failure;
-    ir::ByteWriter w;  // the worker already has everything: an empty delta
-    w.U32(uint32_t(module.aggs.size()));
-    w.U32(uint32_t(module.functions.size()));
-    w.U32(0);
-    w.U32(uint32_t(module.globals.size()));
-    w.U32(0);
-    request = std::move(w.Bytes());
-  } else {
-    request = Delta(module);
-  }
+  if ((!worker_.Running() || module_ != &module) && !StartWorker(module, failure)) return failure;
+  std::vector<uint8_t> request = Delta(module);  // empty right after a start: the fork copied it all
   ir::ByteWriter tail;
   tail.U32(thunk);
   tail.U64(out_size);

@@ -32,6 +32,17 @@ const OptionInfo* FindOption(std::string_view word) {
   return nullptr;
 }
 
+// An option that takes one of two words: stores it in `out`, or says what it takes.
+bool SetChoice(std::string& out, const std::string& value, const char* option, const char* a, const char* b,
+               std::string& error) {
+  if (value != a && value != b) {
+    error = std::string(option) + " takes " + a + " or " + b + ", not '" + value + "'";
+    return false;
+  }
+  out = value;
+  return true;
+}
+
 bool SetMode(Options& out, Mode mode, std::string_view word, std::string& error) {
   if (out.mode != Mode::Compile && out.mode != mode) {
     error = "'" + std::string(word) + "' cannot be combined with another mode option";
@@ -94,13 +105,7 @@ bool Apply(Options& out, OptionId id, const std::string& value, std::string& err
     case OptionId::RunIr:
       out.inputs.push_back(value);
       return SetMode(out, Mode::RunIr, "-run-ir", error);
-    case OptionId::CtBackend:
-      if (value != "interp" && value != "jit") {
-        error = "-ct-backend takes interp or jit, not '" + value + "'";
-        return false;
-      }
-      out.ct_backend = value;
-      return true;
+    case OptionId::CtBackend: return SetChoice(out.ct_backend, value, "-ct-backend", "interp", "jit", error);
     case OptionId::CtTimeout: {
       char* end = nullptr;
       double v = std::strtod(value.c_str(), &end);
@@ -113,12 +118,7 @@ bool Apply(Options& out, OptionId id, const std::string& value, std::string& err
     }
     case OptionId::JitEntry: out.jit_entry = value; return true;
     case OptionId::CtIsolation:
-      if (value != "in-process" && value != "process") {
-        error = "-ct-isolation takes in-process or process, not '" + value + "'";
-        return false;
-      }
-      out.ct_isolation = value;
-      return true;
+      return SetChoice(out.ct_isolation, value, "-ct-isolation", "in-process", "process", error);
     case OptionId::CtMemory: {
       char* end = nullptr;
       unsigned long long v = std::strtoull(value.c_str(), &end, 10);
@@ -129,13 +129,7 @@ bool Apply(Options& out, OptionId id, const std::string& value, std::string& err
       out.ct_memory_mib = v;
       return true;
     }
-    case OptionId::CtjitMemory:
-      if (value != "wx" && value != "rwx") {
-        error = "-ctjit-memory takes wx or rwx, not '" + value + "'";
-        return false;
-      }
-      out.ctjit_memory = value;
-      return true;
+    case OptionId::CtjitMemory: return SetChoice(out.ctjit_memory, value, "-ctjit-memory", "wx", "rwx", error);
     case OptionId::CtjitTrace: out.ctjit_trace = true; return true;
     case OptionId::CtjitStats: out.ctjit_stats = true; return true;
     case OptionId::CtSandbox: out.ct_sandbox = true; return true;

@@ -237,11 +237,11 @@ void StopBlocked(void* state) {
 }
 }  // namespace
 
-// platform::CompileTimeNatives' stop: a refused C call, reported at the call in progress.
+// platform::CompileTimeNatives' stop: a refused C call, reported in the function making it,
+// without the call's line: the ctjit knows only which function called out, and both evaluators
+// report the same diagnostic.
 static void StopNative(void* state, platform::NativeStop why, const char* message) {
   auto* s = static_cast<State*>(state);
-  // Named by function, without the call's line: the ctjit knows only which function called out,
-  // and both evaluators report the same diagnostic.
   SetFailure(*s, why == platform::NativeStop::MemoryLimit ? EvalFailure::Kind::MemoryLimit : EvalFailure::Kind::ProcessExit,
              message, s->native_caller, -1);
   platform::EscapeGuard();
@@ -260,7 +260,7 @@ std::optional<EvalFailure> Interpreter::Run(const ir::Module& module, ir::FuncId
   s.deadline_fired = 0;
   s.native_caller = UINT32_MAX;
   platform::CompileTimeNatives natives{s.options.ct_memory_limit_bytes, 0, &StopNative, &s};
-  platform::CompileTimeNatives* outer = s.options.compile_time ? platform::EnterCompileTimeNatives(&natives) : nullptr;
+  platform::CompileTimeNativesScope natives_scope(s.options.compile_time ? &natives : nullptr);
   std::optional<EvalFailure> failure;
   {
     // The clock is read between instructions; the Deadline's signal also ends a C call sleeping
@@ -277,7 +277,6 @@ std::optional<EvalFailure> Interpreter::Run(const ir::Module& module, ir::FuncId
                std::string("compile-time evaluation ran past the time limit of ") + s.limit_text + " s", where, -1);
     failure = s.failure;
   }
-  if (s.options.compile_time) platform::EnterCompileTimeNatives(outer);
   s.has_deadline = false;
   return failure;
 }

@@ -34,6 +34,23 @@ struct CompileTimeNatives {
 // wrappers behave like the functions they replace); returns the previous one.
 CompileTimeNatives* EnterCompileTimeNatives(CompileTimeNatives* natives);
 
+// Enters `natives` for the lifetime of the scope and then restores the previous context; with
+// nullptr (code that is not compile-time code) it changes nothing.
+class CompileTimeNativesScope {
+ public:
+  explicit CompileTimeNativesScope(CompileTimeNatives* natives)
+      : active_(natives != nullptr), outer_(active_ ? EnterCompileTimeNatives(natives) : nullptr) {}
+  ~CompileTimeNativesScope() {
+    if (active_) EnterCompileTimeNatives(outer_);
+  }
+  CompileTimeNativesScope(const CompileTimeNativesScope&) = delete;
+  CompileTimeNativesScope& operator=(const CompileTimeNativesScope&) = delete;
+
+ private:
+  bool active_;
+  CompileTimeNatives* outer_;
+};
+
 // The wrapper that compile-time code calls instead of the C function `name`; nullptr when it
 // calls the real function.
 void* CompileTimeReplacement(std::string_view name);
