@@ -109,7 +109,11 @@ struct Liveness {
     std::vector<uint32_t> start, end, home, first, last_def;
     std::vector<std::pair<uint32_t, FixedRange>> pinned;  // (register, range) as found
     std::vector<VReg> hint, globals;
-    std::vector<uint64_t> gen, kill, live_in, live_out;  // blocks x words of cross-block values
+    // Cross-block values (liveness.cpp): gen/kill blocks grouped per value, predecessors per block,
+    // and per-block marks of the value being walked.
+    std::vector<std::pair<uint32_t, uint32_t>> pairs_gen, pairs_kill;
+    std::vector<uint32_t> killed_in, used_in, gen_begin, gen_blocks, kill_begin, kill_blocks;
+    std::vector<uint32_t> pred_begin, preds, kill_mark, in_mark, work;
   } scratch;
 };
 
