@@ -60,7 +60,10 @@ class AstPrinter {
     out_ += '\n';
   }
   std::string TypeText(NodeId id) const;
-  std::string InlineExpr(NodeId id) const;
+  std::string InlineExpr(NodeId id, int depth = 0) const;
+  // Binary chains may be any length (the parser loops over them); the printer recurses, so it
+  // stops at this depth and says so.
+  static constexpr int kMaxPrintDepth = 2000;
   std::string AttrsText(ListRef attrs) const;
   void PrintNode(NodeId id, int indent);
   void PrintItem(NodeId id, int indent);
@@ -96,7 +99,8 @@ std::string AstPrinter::TypeText(NodeId id) const {
 }
 
 // Expressions inside one line (array lengths, attribute arguments), fully parenthesised.
-std::string AstPrinter::InlineExpr(NodeId id) const {
+std::string AstPrinter::InlineExpr(NodeId id, int depth) const {
+  if (depth > kMaxPrintDepth) return "<deeper levels elided>";
   const Node& n = N(id);
   std::string s;
   switch (n.kind) {
@@ -109,16 +113,16 @@ std::string AstPrinter::InlineExpr(NodeId id) const {
     case NodeKind::Name: return std::string(Name(n.a));
     case NodeKind::EnumAccess: return std::string(Name(n.a)) + "->" + std::string(Name(n.b));
     case NodeKind::Binary:
-      return "(" + InlineExpr(n.a) + " " + std::string(TokenKindName(TokenKind(n.op))) + " " +
-             InlineExpr(n.b) + ")";
-    case NodeKind::Unary: return std::string(TokenKindName(TokenKind(n.op))) + InlineExpr(n.a);
-    case NodeKind::Cast: return "(" + InlineExpr(n.a) + " as " + TypeText(n.b) + ")";
+      return "(" + InlineExpr(n.a, depth + 1) + " " + std::string(TokenKindName(TokenKind(n.op))) + " " +
+             InlineExpr(n.b, depth + 1) + ")";
+    case NodeKind::Unary: return std::string(TokenKindName(TokenKind(n.op))) + InlineExpr(n.a, depth + 1);
+    case NodeKind::Cast: return "(" + InlineExpr(n.a, depth + 1) + " as " + TypeText(n.b) + ")";
     case NodeKind::Call: {
-      s = InlineExpr(n.a) + "(";
+      s = InlineExpr(n.a, depth + 1) + "(";
       for (uint32_t i = 0; i < n.c; ++i) {
         NodeId arg = ast_.ListAt(n.b, i);
         bool is_type = N(arg).kind >= NodeKind::TypeName && N(arg).kind <= NodeKind::TypeFn;
-        s += (i ? ", " : "") + (is_type ? TypeText(arg) : InlineExpr(arg));
+        s += (i ? ", " : "") + (is_type ? TypeText(arg) : InlineExpr(arg, depth + 1));
       }
       return s + ")";
     }
@@ -195,6 +199,7 @@ void AstPrinter::PrintItem(NodeId id, int indent) {
 }
 
 void AstPrinter::PrintNode(NodeId id, int indent) {
+  if (indent > kMaxPrintDepth) return Line(indent, "<deeper levels elided>");
   const Node& n = N(id);
   std::string head(NodeKindName(n.kind));
   std::string_view op = TokenKindName(TokenKind(n.op));

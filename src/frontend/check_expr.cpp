@@ -135,7 +135,7 @@ TypeId Sema::CheckExprInner(FnCtx& fc, NodeId n, TypeId expected) {
       return t;
     }
     case NodeKind::Name: return CheckName(fc, n);
-    case NodeKind::Binary: return CheckBinary(fc, n);
+    case NodeKind::Binary: return CheckBinaryChain(fc, n);
     case NodeKind::Assign: return CheckAssign(fc, n);
     case NodeKind::Unary: return CheckUnary(fc, n, expected);
     case NodeKind::Postfix: return CheckIncDec(fc, node.a);
@@ -239,18 +239,40 @@ void Sema::NoteAddressYielding(Diagnostic& d, FnCtx& fc, NodeId operand) {
                          " yields the address of the element; read its value with `deref`");
 }
 
-TypeId Sema::CheckBinary(FnCtx& fc, NodeId n) {
+// A chain of left-associative operators (`a + b - c ...`, as generated code writes by the
+// hundred thousand) is a left spine of Binary nodes: it is checked bottom-up in a loop, so its
+// length costs no native stack. Only the right operands (real nesting) recurse.
+TypeId Sema::CheckBinaryChain(FnCtx& fc, NodeId n) {
+  const Ast& ast = AstOf(fc.file);
+  std::vector<NodeId> spine{n};
+  for (NodeId m = ast[n].a; ast[m].kind == NodeKind::Binary; m = ast[m].a) spine.push_back(m);
+  TypeId t = CheckBinary(fc, spine.back(), nullptr);
+  for (size_t i = spine.size() - 1; i-- > 0;) {
+    Info(fc.file).types[spine[i + 1]] = t;
+    if (t == kErrorType) fc.broken = true;
+    t = CheckBinary(fc, spine[i], &t);
+  }
+  return t;
+}
+
+// `checked_lhs`: the left operand's type when the chain loop has checked it already.
+TypeId Sema::CheckBinary(FnCtx& fc, NodeId n, const TypeId* checked_lhs) {
   const Node& node = AstOf(fc.file)[n];
   auto op = TokenKind(node.op);
+  auto lhs_value = [&](TypeId target) {
+    if (!checked_lhs) return CheckValue(fc, node.a, target);
+    if (*checked_lhs == kErrorType) return kErrorType;
+    return Coerce(fc, node.a, target) ? target : kErrorType;
+  };
   if (op == TokenKind::AmpAmp || op == TokenKind::PipePipe) {
-    TypeId a = CheckValue(fc, node.a, kBool), b = CheckValue(fc, node.b, kBool);
+    TypeId a = lhs_value(kBool), b = CheckValue(fc, node.b, kBool);
     if (a == kErrorType || b == kErrorType) return kErrorType;
     const ConstVal *ca = NodeConst(fc.file, node.a), *cb = NodeConst(fc.file, node.b);
     if (ca && cb)
       if (auto v = FoldBinary(node.op, *ca, *cb, kBool, kBool)) SetNodeConst(fc.file, n, *v);
     return kBool;
   }
-  TypeId ta = CheckExpr(fc, node.a), tb = CheckExpr(fc, node.b);
+  TypeId ta = checked_lhs ? *checked_lhs : CheckExpr(fc, node.a), tb = CheckExpr(fc, node.b);
   if (ta == kErrorType || tb == kErrorType) return kErrorType;
   bool cmp = IsCompareOp(op);
   if (IsUntyped(ta) && IsUntyped(tb)) {

@@ -59,7 +59,7 @@ ir::Reg Sema::LowerExpr(LowerCtx& lc, NodeId n) {
   const Node& node = AstOf(lc.fc.file)[n];
   switch (node.kind) {
     case NodeKind::Name: return LowerName(lc, n);
-    case NodeKind::Binary: return LowerBinary(lc, n);
+    case NodeKind::Binary: return LowerBinaryChain(lc, n);
     case NodeKind::Assign: return LowerAssign(lc, n);
     case NodeKind::Unary: return LowerUnary(lc, n);
     case NodeKind::Postfix: return LowerIncDec(lc, node.a, TokenKind(node.op) == TokenKind::PlusPlus);
@@ -168,10 +168,10 @@ ir::Reg Sema::LowerCompare(LowerCtx& lc, uint8_t op, TypeId t, ir::Reg a, ir::Re
   return lc.b.Cmp(ir::Op::ICmp, p, it, a, b);
 }
 
-ir::Reg Sema::LowerLogical(LowerCtx& lc, NodeId n) {
+ir::Reg Sema::LowerLogical(LowerCtx& lc, NodeId n, const ir::Reg* lowered_lhs) {
   const Node& node = AstOf(lc.fc.file)[n];
   ir::Reg slot = lc.b.NewSlotAddr(1, 1);
-  ir::Reg lhs = LowerExpr(lc, node.a);
+  ir::Reg lhs = lowered_lhs ? *lowered_lhs : LowerExpr(lc, node.a);
   lc.b.Store(ir::Type::I8, lhs, slot);
   ir::BlockId rhs_b = lc.b.NewBlock(), join = lc.b.NewBlock();
   if (TokenKind(node.op) == TokenKind::AmpAmp) lc.b.CondBr(lhs, rhs_b, join);
@@ -189,26 +189,46 @@ static bool IsCmp(TokenKind k) {
          k == TokenKind::Greater || k == TokenKind::GreaterEq;
 }
 
-ir::Reg Sema::LowerBinary(LowerCtx& lc, NodeId n) {
+// Left spines of operators are lowered bottom-up in a loop, as the checker checks them
+// (CheckBinaryChain); the spine stops at a folded constant, which lowers without recursion.
+ir::Reg Sema::LowerBinaryChain(LowerCtx& lc, NodeId n) {
+  const Ast& ast = AstOf(lc.fc.file);
+  const FileInfo& info = Info(lc.fc.file);
+  std::vector<NodeId> spine{n};
+  for (NodeId m = ast[n].a; ast[m].kind == NodeKind::Binary && !info.consts[m]; m = ast[m].a) spine.push_back(m);
+  ir::Reg r = LowerBinary(lc, spine.back(), nullptr);
+  for (size_t i = spine.size() - 1; i-- > 0;) r = LowerBinary(lc, spine[i], &r);
+  return r;
+}
+
+// `lowered_lhs`: the left operand's value when the chain loop has lowered it already. The left
+// operand is always evaluated first.
+ir::Reg Sema::LowerBinary(LowerCtx& lc, NodeId n, const ir::Reg* lowered_lhs) {
   const Node& node = AstOf(lc.fc.file)[n];
   auto op = TokenKind(node.op);
-  if (op == TokenKind::AmpAmp || op == TokenKind::PipePipe) return LowerLogical(lc, n);
+  if (op == TokenKind::AmpAmp || op == TokenKind::PipePipe) return LowerLogical(lc, n, lowered_lhs);
   FileInfo& info = Info(lc.fc.file);
+  auto lhs = [&]() { return lowered_lhs ? *lowered_lhs : LowerExpr(lc, node.a); };
   TypeId ta = info.types[node.a], tb = info.types[node.b];
   TypeId ua = types_.Unqual(ta), ub = types_.Unqual(tb);
   bool pa = types_.IsPointerLike(ua), pb = types_.IsPointerLike(ub);
   if (!IsCmp(op) && (pa || pb)) {
     if (pa && pb) {  // ptr - ptr: the element distance
-      ir::Reg a = lc.b.Convert(ir::Op::PtrToInt, ir::Type::I64, LowerExpr(lc, node.a));
+      ir::Reg a = lc.b.Convert(ir::Op::PtrToInt, ir::Type::I64, lhs());
       ir::Reg b = lc.b.Convert(ir::Op::PtrToInt, ir::Type::I64, LowerExpr(lc, node.b));
       ir::Reg d = lc.b.Binary(ir::Op::Sub, ir::Type::I64, a, b);
       uint64_t size = ElemSize(types_, ua);
       if (size > 1) d = lc.b.Binary(ir::Op::SDiv, ir::Type::I64, d, lc.b.IConst(ir::Type::I64, int64_t(size)));
       return d;
     }
-    NodeId p = pa ? node.a : node.b, i = pa ? node.b : node.a;
-    ir::Reg base = LowerExpr(lc, p);
-    ir::Reg idx = LowerAs(lc, i, kS64);
+    ir::Reg base, idx;
+    if (pa) {
+      base = lhs();
+      idx = LowerAs(lc, node.b, kS64);
+    } else {
+      idx = Convert(lc, lhs(), ta, kS64);
+      base = LowerExpr(lc, node.b);
+    }
     if (op == TokenKind::Minus) idx = lc.b.Unary(ir::Op::Neg, ir::Type::I64, idx);
     return lc.b.PtrAdd(base, idx, int64_t(ElemSize(types_, pa ? ua : ub)));
   }
@@ -216,7 +236,7 @@ ir::Reg Sema::LowerBinary(LowerCtx& lc, NodeId n) {
   if (types_.IsInt(ua) && types_.IsInt(ub)) operand = CommonIntType(types_, ua, ub);
   else if (types_.IsFloat(ua) && types_.IsFloat(ub)) operand = ua == ub ? ua : kF64;
   else if (pa && pb) operand = kPtr;
-  ir::Reg a = LowerAs(lc, node.a, operand);
+  ir::Reg a = Convert(lc, lhs(), ta, operand);
   ir::Reg b = LowerAs(lc, node.b, operand);
   if (IsCmp(op)) return LowerCompare(lc, node.op, operand, a, b);
   return LowerArith(lc, node.op, operand, a, b, ub);

@@ -69,11 +69,10 @@ NodeId Parser::ParseExpr() {
 NodeId Parser::ParseBinary(int min_prec) {
   NodeId lhs = ParseCast();
   bool lhs_is_comparison = false;
-  uint32_t chain = 0;
-  for (;;) {
+  for (;;) {  // a chain is a loop and a left spine, not nesting: any length (see CheckBinaryChain)
     TokenKind k = Peek();
     int prec = BinaryPrec(k);
-    if (prec == 0 || prec < min_prec || panic_ || !ExtendChain(&chain)) break;
+    if (prec == 0 || prec < min_prec || panic_ || bail_) break;
     TokenId op = Advance();
     if (prec == kComparisonPrec && lhs_is_comparison && !panic_ && !bail_)
       diags_.Report(DiagKind::ChainedComparison, tokens_.Range(op),
@@ -85,7 +84,6 @@ NodeId Parser::ParseBinary(int min_prec) {
     lhs = Add(NodeKind::Binary, op, lhs, rhs, 0, uint8_t(node_op));
     lhs_is_comparison = prec == kComparisonPrec;
   }
-  EndChain(chain);
   return lhs;
 }
 

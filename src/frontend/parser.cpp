@@ -176,7 +176,7 @@ void Parser::ReportTooDeep() {
                           ? "nesting is too deep (more than " + std::to_string(kMaxDepth) +
                                 " levels of expressions, blocks or types)"
                           : "expression is too deep (more than " + std::to_string(kMaxTreeDepth) +
-                                " levels including chained operators); split it";
+                                " levels including chained calls and casts); split it";
     diags_.Report(DiagKind::NestingTooDeep, tokens_.Range(pos_), std::move(why));
     bail_ = true;
   }

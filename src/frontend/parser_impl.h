@@ -60,9 +60,10 @@ class Parser {
  private:
   friend struct DepthGuard;
   static constexpr uint32_t kMaxDepth = 256;
-  // Left-associative chains (`a + b + c`, `f()()`, `x as A as B`) do not recurse here but build
-  // a tree as deep as the chain is long, and later phases walk trees recursively: so every
-  // operator of an open chain counts toward this bound on the depth of the finished tree.
+  // Postfix and cast chains (`f()()`, `a.b[1].c`, `x as A as B`) do not recurse here but build a
+  // tree as deep as the chain is long, which later phases walk recursively: so every link of an
+  // open chain counts toward this bound on the depth of the finished tree. Binary operator
+  // chains do not count: every phase walks their left spine in a loop (CheckBinaryChain).
   static constexpr uint32_t kMaxTreeDepth = 4096;
 
   // Token cursor (parser.cpp).

@@ -182,7 +182,8 @@ class Sema {
   bool Coerce(FnCtx& fc, NodeId n, TypeId target);
   TypeId CheckExprInner(FnCtx& fc, NodeId n, TypeId expected);
   TypeId CheckName(FnCtx& fc, NodeId n);
-  TypeId CheckBinary(FnCtx& fc, NodeId n);
+  TypeId CheckBinaryChain(FnCtx& fc, NodeId n);
+  TypeId CheckBinary(FnCtx& fc, NodeId n, const TypeId* checked_lhs);
   TypeId CheckAssign(FnCtx& fc, NodeId n);
   TypeId CheckUnary(FnCtx& fc, NodeId n, TypeId expected);
   TypeId CheckIncDec(FnCtx& fc, NodeId n);
@@ -247,10 +248,11 @@ class Sema {
   ir::Reg LowerAs(LowerCtx& lc, NodeId n, TypeId target);
   ir::Reg LowerAddr(LowerCtx& lc, NodeId n);
   ir::Reg LowerConst(LowerCtx& lc, const ConstVal& v);
-  ir::Reg LowerBinary(LowerCtx& lc, NodeId n);
+  ir::Reg LowerBinaryChain(LowerCtx& lc, NodeId n);
+  ir::Reg LowerBinary(LowerCtx& lc, NodeId n, const ir::Reg* lowered_lhs);
   ir::Reg LowerArith(LowerCtx& lc, uint8_t op, TypeId t, ir::Reg a, ir::Reg b, TypeId rhs_type);
   ir::Reg LowerCompare(LowerCtx& lc, uint8_t op, TypeId t, ir::Reg a, ir::Reg b);
-  ir::Reg LowerLogical(LowerCtx& lc, NodeId n);
+  ir::Reg LowerLogical(LowerCtx& lc, NodeId n, const ir::Reg* lowered_lhs);
   ir::Reg LowerAssign(LowerCtx& lc, NodeId n);
   ir::Reg LowerUnary(LowerCtx& lc, NodeId n);
   ir::Reg LowerIncDec(LowerCtx& lc, NodeId operand, bool inc);
