@@ -74,7 +74,11 @@ def main():
         ands = write("chain_and.thrust", printf + b"fn f(x: s64) bool { return " + b"x > 0 and " * 100_000 + b"x > 1; }\n"
                      b"const K: bool = f(2);\n"
                      b'fn main() s32 @public { printf("%d %d\\n", K as s32, f(1) as s32); return 0; }\n')
-        for prog, want in ((sums, "400002 600003"), (ands, "1 0")):
+        # 200,000 trap sites in one function: their stubs are found by site, not by a scan.
+        divs = write("chain_div.thrust", printf + b"fn f(x: s64) s64 { return " + b"x / " * 100_000 + b"x; }\n"
+                     b"const K: s64 = f(1);\n"
+                     b'fn main() s32 @public { printf("%lld %lld\\n", K, f(-1)); return 0; }\n')
+        for prog, want in ((sums, "400002 600003"), (ands, "1 0"), (divs, "1 -1")):
             for mode in ("-interp", "-jit"):
                 cases.append(([mode, "-ct-backend", "interp" if mode == "-interp" else "jit", prog], 0, want))
             if with_aot:

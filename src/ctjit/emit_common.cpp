@@ -20,11 +20,10 @@ Label FunctionLabel(BaseEmitter& as, std::unordered_map<ir::FuncId, Label>& labe
   return l;
 }
 
-Label StubLabel(BaseEmitter& as, std::vector<std::pair<uint32_t, Label>>& stubs, uint32_t site) {
-  for (auto& s : stubs)
-    if (s.first == site) return s.second;
-  stubs.push_back({site, as.newLabel()});
-  return stubs.back().second;
+Label StubLabel(BaseEmitter& as, TrapStubs& stubs, uint32_t site) {
+  auto [it, added] = stubs.index.try_emplace(site, stubs.list.size());
+  if (added) stubs.list.push_back({site, as.newLabel()});
+  return stubs.list[it->second].second;
 }
 
 bool PlaceBatch(CodeHolder& code, const std::vector<Label>& order, platform::ExecMemory& memory, PlacedCode& out,

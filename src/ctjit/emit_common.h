@@ -20,9 +20,16 @@ namespace thrustc::ctjit {
 // The label of batch function `id`, created at its first mention (a call may come before it).
 asmjit::Label FunctionLabel(asmjit::BaseEmitter& as, std::unordered_map<ir::FuncId, asmjit::Label>& labels,
                             ir::FuncId id);
-// The label of the out-of-line stub that reports trap site `site`; one stub per site.
-asmjit::Label StubLabel(asmjit::BaseEmitter& as, std::vector<std::pair<uint32_t, asmjit::Label>>& stubs,
-                        uint32_t site);
+// The out-of-line stubs of one function that report trap sites, in order of first mention.
+struct TrapStubs {
+  std::vector<std::pair<uint32_t, asmjit::Label>> list;  // (site, label)
+  std::unordered_map<uint32_t, size_t> index;            // site -> position in list
+  size_t size() const { return list.size(); }
+  const std::pair<uint32_t, asmjit::Label>& operator[](size_t i) const { return list[i]; }
+  void clear() { list.clear(), index.clear(); }
+};
+// The label of the stub that reports trap site `site`; one stub per site.
+asmjit::Label StubLabel(asmjit::BaseEmitter& as, TrapStubs& stubs, uint32_t site);
 // Flattens, links and relocates the batch into `memory`, then makes it executable; `order` holds
 // each function's label in the order of addition.
 bool PlaceBatch(asmjit::CodeHolder& code, const std::vector<asmjit::Label>& order, platform::ExecMemory& memory,
@@ -143,7 +150,7 @@ struct EmitterBase {
   const Allocation* alloc = nullptr;
   ir::FuncId cur_func = 0;
   std::vector<asmjit::Label> blocks;
-  std::vector<std::pair<uint32_t, asmjit::Label>> stubs;
+  TrapStubs stubs;
   uint32_t next_block = 0;  // the block laid out after the current one (a jump there is dropped)
 };
 

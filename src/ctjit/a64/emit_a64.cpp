@@ -56,6 +56,18 @@ uint32_t Log2(uint32_t v) { return v <= 1 ? 0 : uint32_t(std::countr_zero(v)); }
 
 }  // namespace
 
+// Whether a function's code may span more than b.cond's +-1 MiB: a bound of 32 instructions per
+// MIR instruction (the longest sequences, calls and checks, stay well under it) plus inline copies.
+bool MayExceedBranchReach(const MFunction& f) {
+  constexpr uint64_t kReach = 1u << 20, kInstBytes = 32 * 4;
+  uint64_t bytes = 0;
+  for (const MInst& in : f.insts) {
+    bytes += kInstBytes;
+    if (in.op == kCopy || in.op == kZero) bytes += uint64_t(uint32_t(in.imm)) / 4 * 4 + 64;
+  }
+  return bytes >= kReach / 2;
+}
+
 struct Emitter::Impl : EmitterBase<aj::Assembler> {
   Impl(const ir::Module& m, CodegenEnv& e, std::string* l)
       : EmitterBase(m, e, l, Environment(Arch::kAArch64), "a64") {}
@@ -63,6 +75,27 @@ struct Emitter::Impl : EmitterBase<aj::Assembler> {
   int32_t spill_base = 0;   // sp-relative offset of spill slot 0
   uint32_t frame_total = 0;
   uint32_t saved_mask = 0;
+  // b.cond, cbz and cbnz reach +-1 MiB. In a function that may be larger, each jumps over an
+  // unconditional `b` (+-128 MiB) instead: one instruction more per branch, in huge functions only.
+  bool far_branches = false;
+
+  // Conditional branches to `target`, in the reach the function needs.
+  void BranchIf(CondCode c, Label target) {
+    if (!far_branches) return void(as.b(c, target));
+    Label skip = as.newLabel();
+    as.b(negateCond(c), skip);
+    as.b(target);
+    as.bind(skip);
+  }
+  void BranchIfZero(const aj::Gp& r, Label target, bool zero = true) {
+    if (!far_branches) return void(zero ? as.cbz(r, target) : as.cbnz(r, target));
+    Label skip = as.newLabel();
+    zero ? as.cbnz(r, skip) : as.cbz(r, skip);
+    as.b(target);
+    as.bind(skip);
+  }
+  void BranchIfNonZero(const aj::Gp& r, Label target) { BranchIfZero(r, target, false); }
+
 
   // movz/movn + movk: the fewest halfword moves for any 64-bit (or 32-bit) constant.
   void MovImm(uint32_t hw, int64_t value, bool wide) {
@@ -175,6 +208,7 @@ struct Emitter::Impl : EmitterBase<aj::Assembler> {
 // Frame: x29/x30 pair at [x29], then the save area (x19-x23, d8-d15), locals, spill slots, and
 // the outgoing argument area at sp. Spill slots are addressed from sp so offsets stay small.
 void Emitter::Impl::EmitPrologue() {
+  far_branches = MayExceedBranchReach(*f);
   uint32_t locals = AlignUp(f->frame_bytes, 8);
   frame_total = AlignUp(uint32_t(kSaveAreaBytes) + locals + alloc->spill_bytes + f->outgoing_bytes, 16);
   spill_base = int32_t(frame_total) - kSaveAreaBytes - int32_t(locals) - int32_t(alloc->spill_bytes);
@@ -462,7 +496,7 @@ void Emitter::Impl::EmitFloatToInt(const MInst& in) {
   aj::Vec A = V(a, size);
   aj::GpX r = aj::x16, t = aj::x17;
   as.fcmp(A, A);
-  as.b(CondCode::kVS, trap);
+  BranchIf(CondCode::kVS, trap);
   if (bits < 64) {
     // Convert at 64 bits (saturating far outside any narrower range), then check the range.
     as.fcvtzs(r, A);
@@ -471,31 +505,31 @@ void Emitter::Impl::EmitFloatToInt(const MInst& in) {
       else if (bits == 16) as.sxth(t, aj::w16);
       else as.sxtb(t, aj::w16);
       as.cmp(t, r);
-      as.b(CondCode::kNE, trap);
+      BranchIf(CondCode::kNE, trap);
     } else {
       as.lsr(t, r, Imm(bits));
-      as.cbnz(t, trap);
+      BranchIfNonZero(t, trap);
     }
   } else if (is_signed) {
     // INT64_MAX only comes from saturation; INT64_MIN is valid only for exactly -2^63.
     Label done = as.newLabel();
     as.fcvtzs(r, A);
     as.adds(t, r, Imm(1));
-    as.b(CondCode::kVS, trap);
+    BranchIf(CondCode::kVS, trap);
     as.subs(t, r, Imm(1));
     as.b(CondCode::kVC, done);
     as.scvtf(V(kScratchV2, size), r);
     as.fcmp(A, V(kScratchV2, size));
-    as.b(CondCode::kNE, trap);
+    BranchIf(CondCode::kNE, trap);
     as.bind(done);
   } else {
     // Valid when -1 < x < 2^64: at or below -1 (or NaN) traps; 2^64 - 1 only from saturation.
     as.fmov(V(kScratchV2, size), -1.0);
     as.fcmp(A, V(kScratchV2, size));
-    as.b(CondCode::kLE, trap);
+    BranchIf(CondCode::kLE, trap);
     as.fcvtzu(r, A);
     as.cmn(r, Imm(1));
-    as.b(CondCode::kEQ, trap);
+    BranchIf(CondCode::kEQ, trap);
   }
   int32_t d = RegOf(in.dst);
   if (d >= 0) as.mov(X(HwId(uint32_t(d))), r);
@@ -509,8 +543,8 @@ void Emitter::Impl::EmitBranch(const MInst& in) {
   }
   Label yes = blocks[in.aux], no = blocks[uint32_t(in.imm)];
   CondCode c = CC(Cond(in.cond));
-  if (in.aux == next_block) return void(as.b(negateCond(c), no));
-  as.b(c, yes);
+  if (in.aux == next_block) return void(BranchIf(negateCond(c), no));
+  BranchIf(c, yes);
   if (uint32_t(in.imm) != next_block) as.b(no);
 }
 
@@ -518,9 +552,9 @@ void Emitter::Impl::EmitBranch(const MInst& in) {
 void Emitter::Impl::EmitDivCheck(const MInst& in) {
   uint32_t width = in.size;
   uint32_t b = UseGp(in.b, kScratchX2);
-  if (width == 8) as.cbz(aj::x(b), Stub(in.aux));
-  else if (width == 4) as.cbz(aj::w(b), Stub(in.aux));
-  else as.tst(aj::w(b), Imm(width == 1 ? 0xFF : 0xFFFF)), as.b(CondCode::kEQ, Stub(in.aux));
+  if (width == 8) BranchIfZero(aj::x(b), Stub(in.aux));
+  else if (width == 4) BranchIfZero(aj::w(b), Stub(in.aux));
+  else as.tst(aj::w(b), Imm(width == 1 ? 0xFF : 0xFFFF)), BranchIf(CondCode::kEQ, Stub(in.aux));
   if (!in.cond) return;
   Label ok = as.newLabel();
   if (width == 8) as.cmn(aj::x(b), Imm(1));
@@ -534,24 +568,24 @@ void Emitter::Impl::EmitDivCheck(const MInst& in) {
     as.lsl(aj::w16, aj::w(a), Imm(32 - width * 8));  // the value in the top bits: MIN overflows
     as.negs(aj::w16, aj::w16);
   }
-  as.b(CondCode::kVS, Stub(uint32_t(in.imm)));
+  BranchIf(CondCode::kVS, Stub(uint32_t(in.imm)));
   as.bind(ok);
 }
 
 void Emitter::Impl::EmitChecks(const MInst& in) {
   switch (in.op) {
-    case kTrapIf: as.b(CC(Cond(in.cond)), Stub(in.aux)); return;
+    case kTrapIf: BranchIf(CC(Cond(in.cond)), Stub(in.aux)); return;
     case kTrap: as.b(Stub(in.aux)); return;
     case kPoll:
       if (in.cond && f->frame_too_large) return void(as.b(Stub(uint32_t(in.imm))));
       MovImm(kScratchX, int64_t(env.DeadlineFlagAddress()), true);
       as.ldrb(aj::w17, aj::ptr(aj::x16, 7));
-      as.cbnz(aj::w17, Stub(in.aux));
+      BranchIfNonZero(aj::w17, Stub(in.aux));
       if (in.cond) {
         as.ldr(aj::x17, aj::ptr(aj::x16));
         as.mov(aj::x9, aj::sp);
         as.cmp(aj::x9, aj::x17);
-        as.b(CondCode::kLO, Stub(uint32_t(in.imm)));
+        BranchIf(CondCode::kLO, Stub(uint32_t(in.imm)));
       }
       return;
     default: return EmitDivCheck(in);
