@@ -58,6 +58,7 @@ class FunctionLowerer {
   llvm::Value* LowerCompare(const ir::Inst& inst);
   llvm::Value* LowerConvert(const ir::Inst& inst);
   llvm::Value* LowerMemory(const ir::Inst& inst);
+  llvm::Value* LowerAtomic(const ir::Inst& inst);
   void LowerTerminator(const ir::Inst& inst);
   void Fail(std::string message);
   // lower_call.cpp

@@ -1,7 +1,7 @@
 // Per-function lowering of the op families: constants, integer and float arithmetic, compares,
-// conversions, memory and terminators. Blocks are lowered in reverse postorder, so every register
-// is defined before its uses (IR registers are SSA and dominate their uses); unreachable blocks are
-// dropped. Traps an AOT binary leaves undefined (division, bounds) emit plain LLVM operations.
+// conversions, memory, atomics and terminators. Blocks are lowered in reverse postorder, so every
+// register is defined before its uses (IR registers are SSA and dominate their uses); unreachable
+// blocks are dropped. Traps an AOT binary leaves undefined (division, bounds) emit plain LLVM operations.
 #include <llvm/IR/Constants.h>
 #include <llvm/IR/Intrinsics.h>
 
@@ -74,6 +74,7 @@ void FunctionLowerer::LowerInst(const ir::Inst& inst) {
     case ir::OpFamily::Compare: v = LowerCompare(inst); break;
     case ir::OpFamily::Convert: v = LowerConvert(inst); break;
     case ir::OpFamily::Memory: v = LowerMemory(inst); break;
+    case ir::OpFamily::Atomic: v = LowerAtomic(inst); break;
     case ir::OpFamily::Check: break;  // bounds checks: undefined behaviour in an AOT binary (5.3)
     case ir::OpFamily::Call: v = LowerCall(inst); break;
     case ir::OpFamily::Terminator: LowerTerminator(inst); break;
@@ -214,6 +215,41 @@ llvm::Value* FunctionLowerer::LowerMemory(const ir::Inst& inst) {
       b_.CreateMemSet(Reg(inst.a), b_.getInt8(0), uint64_t(inst.imm), llvm::MaybeAlign(1));
       return nullptr;
     default: return nullptr;
+  }
+}
+
+// Atomic ops at the natural alignment of their type; cmpxchg yields only the old value (the IR's
+// success flag is `old == expected`, which LLVM folds with the pair's second field).
+llvm::Value* FunctionLowerer::LowerAtomic(const ir::Inst& inst) {
+  using O = llvm::AtomicOrdering;
+  static constexpr O kOrders[] = {O::Monotonic, O::Acquire, O::Release, O::AcquireRelease,
+                                  O::SequentiallyConsistent};
+  ir::AtomicInfo info = ir::AtomicInfoOf(inst);
+  O order = kOrders[size_t(info.order)];
+  llvm::Align align(ir::TypeSize(inst.type));
+  switch (inst.op) {
+    case ir::Op::AtomicLoad: {
+      llvm::LoadInst* load = b_.CreateAlignedLoad(T(inst.type), Reg(inst.a), align);
+      load->setAtomic(order);
+      return load;
+    }
+    case ir::Op::AtomicStore:
+      b_.CreateAlignedStore(Reg(inst.a), Reg(inst.b), align)->setAtomic(order);
+      return nullptr;
+    case ir::Op::AtomicRmw: {
+      using B = llvm::AtomicRMWInst::BinOp;
+      static constexpr B kOps[] = {B::Xchg, B::Add, B::Sub, B::And, B::Nand, B::Or,
+                                   B::Xor, B::Max, B::Min, B::UMax, B::UMin};
+      return b_.CreateAtomicRMW(kOps[size_t(info.rmw)], Reg(inst.a), Reg(inst.b), align, order);
+    }
+    case ir::Op::CmpXchg: {
+      llvm::Value* pair = b_.CreateAtomicCmpXchg(Reg(inst.a), Reg(inst.b), Reg(inst.c), align, order,
+                                                 kOrders[size_t(info.failure)]);
+      return b_.CreateExtractValue(pair, 0);
+    }
+    default:  // Fence
+      b_.CreateFence(order);
+      return nullptr;
   }
 }
 

@@ -79,9 +79,12 @@ void IselBase::Analyze() {
         if (in.op == ir::Op::CallIndirect) use(in.a);
         continue;
       }
-      if (in.op == ir::Op::Br || in.op == ir::Op::Trap || ir::OpFamilyOf(in.op) == ir::OpFamily::Const) continue;
+      if (in.op == ir::Op::Br || in.op == ir::Op::Trap || in.op == ir::Op::Fence ||
+          ir::OpFamilyOf(in.op) == ir::OpFamily::Const)
+        continue;
       if (in.op != ir::Op::Ret || in.a != ir::kNoReg) use(in.a);
       if (in.op != ir::Op::CondBr) use(in.b);
+      if (in.op == ir::Op::CmpXchg) use(in.c);
     }
   }
   PromoteSlots(fn_, promo_);
@@ -347,6 +350,7 @@ void IselBase::LowerInst(const ir::Inst& in) {
     }
     case ir::OpFamily::Convert: return LowerConvert(in);
     case ir::OpFamily::Memory: return LowerMemory(in);
+    case ir::OpFamily::Atomic: return LowerAtomic(in);
     case ir::OpFamily::Check: return LowerBoundsCheck(in);
     case ir::OpFamily::Call: return LowerCall(in);
     case ir::OpFamily::Terminator:

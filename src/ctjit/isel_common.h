@@ -3,7 +3,8 @@
 // instruction by op family, the per-function analysis (IR register uses, promoted slots, frame
 // layout), the rematerialization of constants and addresses, and calls, parameters and returns
 // over the target's CallLayout (isel_calls.cpp). Each target's Isel derives from IselBase and
-// lowers the op families whose MIR differs (integer arithmetic, shifts, division, compares).
+// lowers the op families whose MIR differs (integer arithmetic, shifts, division, compares,
+// atomics).
 #pragma once
 #include <cstdint>
 #include <string>
@@ -85,6 +86,8 @@ class IselBase {
   // Emits the flag-setting compare of an icmp/fcmp; returns the target's condition code that
   // holds when the predicate is true.
   virtual uint8_t LowerCompare(const ir::Inst& in) = 0;
+  // atomic_load, atomic_store, atomic_rmw, cmpxchg and fence, with the target's barriers.
+  virtual void LowerAtomic(const ir::Inst& in) = 0;
 
   void LowerInst(const ir::Inst& in);
   void LowerCondBr(const ir::Inst& in, const ir::Inst* fused);

@@ -42,7 +42,13 @@ void PromoteSlots(const ir::Function& fn, SlotPromotion& out) {
     for (const ir::Inst& in : b.insts) {
       switch (in.op) {
         case ir::Op::SlotAddr: case ir::Op::IConst: case ir::Op::FConst: case ir::Op::GlobalAddr:
-        case ir::Op::FuncAddr: case ir::Op::Br: case ir::Op::Trap:
+        case ir::Op::FuncAddr: case ir::Op::Br: case ir::Op::Trap: case ir::Op::Fence:
+          break;
+        case ir::Op::AtomicLoad: case ir::Op::AtomicStore: case ir::Op::AtomicRmw: case ir::Op::CmpXchg:
+          // An atomic access keeps its slot in memory (it is the point of the access).
+          RejectOperand(out, rejected, in.a);
+          if (in.op != ir::Op::AtomicLoad) RejectOperand(out, rejected, in.b);
+          if (in.op == ir::Op::CmpXchg) RejectOperand(out, rejected, in.c);
           break;
         case ir::Op::Load:
           if (out.reg_slot[in.a] != kNone) NoteAccess(fn, out.slot_type, rejected, out.reg_slot[in.a], in.type);

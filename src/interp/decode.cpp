@@ -160,6 +160,15 @@ bool DecodeInst(const ir::Function& fn, const Inst& in, const std::vector<uint32
       }
       return DecodeConvert(in, fn.reg_types[in.a], d, error);
     case ir::OpFamily::Memory: return DecodeMemory(in, d);
+    case ir::OpFamily::Atomic:
+      switch (in.op) {
+        case Op::AtomicLoad: d.op = DOp::AtomicLoad; break;
+        case Op::AtomicStore: d.op = DOp::AtomicStore; break;
+        case Op::AtomicRmw: d.op = DOp::AtomicRmw; break;
+        case Op::CmpXchg: d.op = DOp::CmpXchg; break;
+        default: d.op = DOp::Fence; break;
+      }
+      return true;
     case ir::OpFamily::Check: d.op = DOp::BoundsCheck; return true;
     case ir::OpFamily::Call:
       d.op = in.op == Op::Call ? DOp::Call : DOp::CallIndirect;

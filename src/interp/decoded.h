@@ -29,6 +29,7 @@ enum class DOp : uint8_t {
   FPExt, FPTrunc,
   Load8, Load16, Load32, Load64, LoadF32, Store8, Store16, Store32, Store64,
   PtrAdd, PtrOffset, Copy, Zero, BoundsCheck,
+  AtomicLoad, AtomicStore, AtomicRmw, CmpXchg, Fence,  // bits = width, imm = ir::AtomicInfo
   Call, CallIndirect,
   Br, CondBr, Ret, Trap,
 };

@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <type_traits>
 
 #include "interp/state.h"
 
@@ -145,6 +146,67 @@ inline void ExecMemory(const DInst& in, uint64_t* r) {
   }
 }
 
+// The atomic ops on host memory with the host's atomic builtins, so that they stay atomic when C
+// code or another thread touches the same memory. `T` is the signed type of the access width.
+constexpr int kHostOrder[] = {__ATOMIC_RELAXED, __ATOMIC_ACQUIRE, __ATOMIC_RELEASE, __ATOMIC_ACQ_REL,
+                              __ATOMIC_SEQ_CST};
+
+// The new value of atomic_rmw: the reference semantics of each operation (wrapping arithmetic).
+template <typename T>
+T ApplyRmw(ir::RmwOp op, T old, T v) {
+  using U = std::make_unsigned_t<T>;
+  switch (op) {
+    case ir::RmwOp::Xchg: return v;
+    case ir::RmwOp::Add: return T(U(old) + U(v));
+    case ir::RmwOp::Sub: return T(U(old) - U(v));
+    case ir::RmwOp::And: return T(old & v);
+    case ir::RmwOp::Nand: return T(~(old & v));
+    case ir::RmwOp::Or: return T(old | v);
+    case ir::RmwOp::Xor: return T(old ^ v);
+    case ir::RmwOp::SMax: return old > v ? old : v;
+    case ir::RmwOp::SMin: return old < v ? old : v;
+    case ir::RmwOp::UMax: return U(old) > U(v) ? old : v;
+    default: return U(old) < U(v) ? old : v;  // UMin
+  }
+}
+
+template <typename T>
+void ExecAtomicAs(const DInst& in, uint64_t* r) {
+  ir::AtomicInfo info = ir::AtomicInfo::FromImm(in.imm);
+  int order = kHostOrder[size_t(info.order)];
+  switch (in.op) {
+    case DOp::AtomicLoad:
+      r[in.dst] = uint64_t(int64_t(__atomic_load_n(reinterpret_cast<T*>(r[in.a]), order)));
+      return;
+    case DOp::AtomicStore: __atomic_store_n(reinterpret_cast<T*>(r[in.b]), T(r[in.a]), order); return;
+    case DOp::AtomicRmw: {
+      T* p = reinterpret_cast<T*>(r[in.a]);
+      T old = __atomic_load_n(p, __ATOMIC_RELAXED);
+      while (!__atomic_compare_exchange_n(p, &old, ApplyRmw(info.rmw, old, T(r[in.b])), true, order, __ATOMIC_RELAXED)) {
+      }
+      r[in.dst] = uint64_t(int64_t(old));
+      return;
+    }
+    default: {  // CmpXchg: `expected` receives the old value either way
+      T expected = T(r[in.b]);
+      __atomic_compare_exchange_n(reinterpret_cast<T*>(r[in.a]), &expected, T(r[in.c]), false, order,
+                                  kHostOrder[size_t(info.failure)]);
+      r[in.dst] = uint64_t(int64_t(expected));
+      return;
+    }
+  }
+}
+
+void ExecAtomic(const DInst& in, uint64_t* r) {
+  if (in.op == DOp::Fence) return __atomic_thread_fence(kHostOrder[size_t(ir::AtomicInfo::FromImm(in.imm).order)]);
+  switch (in.bits) {
+    case 8: return ExecAtomicAs<int8_t>(in, r);
+    case 16: return ExecAtomicAs<int16_t>(in, r);
+    case 32: return ExecAtomicAs<int32_t>(in, r);
+    default: return ExecAtomicAs<int64_t>(in, r);
+  }
+}
+
 // Pushes a frame for `callee` and passes the arguments (aggregates are copied into the frame,
 // since the callee owns its by-value parameters). Returns the new registers, or nullptr on
 // stack overflow (failure set).
@@ -256,6 +318,9 @@ bool Execute(State& s, ir::FuncId f, const uint64_t* args, uint64_t* result, voi
       case DOp::Store8: case DOp::Store16: case DOp::Store32: case DOp::Store64:
       case DOp::Copy: case DOp::Zero:
         ExecMemory(in, r);
+        break;
+      case DOp::AtomicLoad: case DOp::AtomicStore: case DOp::AtomicRmw: case DOp::CmpXchg: case DOp::Fence:
+        ExecAtomic(in, r);
         break;
       case DOp::BoundsCheck:
         if (r[in.a] >= uint64_t(in.imm)) trap = int(TrapKind::Bounds);

@@ -29,6 +29,17 @@ std::string_view PredName(Pred p) {
   return kNames[size_t(p)];
 }
 
+std::string_view AtomicOrderName(AtomicOrder o) {
+  static constexpr std::string_view kNames[] = {"relaxed", "acquire", "release", "acq_rel", "seq_cst"};
+  return size_t(o) < std::size(kNames) ? kNames[size_t(o)] : "<bad-order>";
+}
+
+std::string_view RmwOpName(RmwOp op) {
+  static constexpr std::string_view kNames[] = {"xchg", "add", "sub", "and", "nand", "or",
+                                                "xor", "smax", "smin", "umax", "umin"};
+  return size_t(op) < std::size(kNames) ? kNames[size_t(op)] : "<bad-rmw>";
+}
+
 std::string_view TrapKindName(TrapKind k) {
   static constexpr std::string_view kNames[] = {"division by zero", "division overflow",
                                                 "index out of bounds", "reached unreachable code",
@@ -190,6 +201,34 @@ void Builder::Copy(Reg dst, Reg src, int64_t size) { Append({.op = Op::Copy, .a 
 void Builder::Zero(Reg dst, int64_t size) { Append({.op = Op::Zero, .a = dst, .imm = size}); }
 void Builder::BoundsCheck(Reg index_i64, int64_t length) {
   Append({.op = Op::BoundsCheck, .type = Type::I64, .a = index_i64, .imm = length});
+}
+
+Reg Builder::AtomicLoad(Type t, AtomicOrder order, Reg ptr) {
+  Reg r = NewReg(t);
+  Append({.op = Op::AtomicLoad, .type = t, .dst = r, .a = ptr, .imm = AtomicInfo{.order = order}.Imm()});
+  return r;
+}
+
+void Builder::AtomicStore(Type t, AtomicOrder order, Reg value, Reg ptr) {
+  Append({.op = Op::AtomicStore, .type = t, .a = value, .b = ptr, .imm = AtomicInfo{.order = order}.Imm()});
+}
+
+Reg Builder::AtomicRmw(RmwOp op, Type t, AtomicOrder order, Reg ptr, Reg value) {
+  Reg r = NewReg(t);
+  Append({.op = Op::AtomicRmw, .type = t, .dst = r, .a = ptr, .b = value,
+          .imm = AtomicInfo{.order = order, .rmw = op}.Imm()});
+  return r;
+}
+
+Reg Builder::CmpXchg(Type t, AtomicOrder success, AtomicOrder failure, Reg ptr, Reg expected, Reg desired) {
+  Reg r = NewReg(t);
+  Append({.op = Op::CmpXchg, .type = t, .dst = r, .a = ptr, .b = expected, .c = desired,
+          .imm = AtomicInfo{.order = success, .failure = failure}.Imm()});
+  return r;
+}
+
+void Builder::Fence(AtomicOrder order) {
+  Append({.op = Op::Fence, .a = kNoReg, .b = kNoReg, .imm = AtomicInfo{.order = order}.Imm()});
 }
 
 static Reg CallResult(Builder& b, const CallInfo& info) {

@@ -24,7 +24,7 @@ enum class Op : uint8_t {
 #undef THRUSTC_IR_OP
 };
 enum class OpFamily : uint8_t {
-  Const, IntBinary, FloatBinary, Unary, Compare, Convert, Memory, Check, Call, Terminator
+  Const, IntBinary, FloatBinary, Unary, Compare, Convert, Memory, Atomic, Check, Call, Terminator
 };
 std::string_view OpName(Op op);
 // Inline: the verifier, the interpreter's decoder and the builder ask this for every instruction.
@@ -43,6 +43,28 @@ constexpr uint32_t kOpCount = 0
 // Comparison predicates: integer ones for ICmp, ordered float ones (and Une for !=) for FCmp.
 enum class Pred : uint8_t { Eq, Ne, Slt, Sle, Sgt, Sge, Ult, Ule, Ugt, Uge, Oeq, Une, Olt, Ole, Ogt, Oge };
 std::string_view PredName(Pred p);
+
+// Memory orderings of the atomic ops, weakest first (Relaxed is LLVM's monotonic).
+enum class AtomicOrder : uint8_t { Relaxed, Acquire, Release, AcqRel, SeqCst };
+std::string_view AtomicOrderName(AtomicOrder o);  // "relaxed", "acquire", "release", "acq_rel", "seq_cst"
+inline bool HasAcquire(AtomicOrder o) { return o == AtomicOrder::Acquire || o >= AtomicOrder::AcqRel; }
+inline bool HasRelease(AtomicOrder o) { return o >= AtomicOrder::Release; }
+
+// The operation of atomic_rmw; the result is always the old value.
+enum class RmwOp : uint8_t { Xchg, Add, Sub, And, Nand, Or, Xor, SMax, SMin, UMax, UMin };
+std::string_view RmwOpName(RmwOp op);  // "xchg", "add", ..., "umin"
+
+// What an atomic op's `imm` holds: its ordering (bits 0-7), cmpxchg's failure ordering (8-15)
+// and atomic_rmw's operation (16-23); AtomicInfoOf(inst) reads them back.
+struct AtomicInfo {
+  AtomicOrder order = AtomicOrder::SeqCst;
+  AtomicOrder failure = AtomicOrder::Relaxed;
+  RmwOp rmw = RmwOp::Xchg;
+  int64_t Imm() const { return int64_t(order) | int64_t(failure) << 8 | int64_t(rmw) << 16; }
+  static AtomicInfo FromImm(int64_t imm) {
+    return {AtomicOrder(imm & 0xFF), AtomicOrder((imm >> 8) & 0xFF), RmwOp((imm >> 16) & 0xFF)};
+  }
+};
 
 enum class TrapKind : uint8_t { DivByZero, DivOverflow, Bounds, Unreachable, FloatToInt };
 std::string_view TrapKindName(TrapKind k);  // "division by zero", ...
@@ -100,6 +122,8 @@ struct Inst {
   void SetFImm(double v) { imm = std::bit_cast<int64_t>(v); }
 };
 static_assert(sizeof(Inst) == 32);
+
+inline AtomicInfo AtomicInfoOf(const Inst& inst) { return AtomicInfo::FromImm(inst.imm); }
 
 // Arguments of one call site. For a variadic callee, `args` beyond the signature's fixed
 // parameters carry their own (already promoted) types in `arg_types`.
@@ -220,6 +244,12 @@ class Builder {
   void Copy(Reg dst, Reg src, int64_t size);
   void Zero(Reg dst, int64_t size);
   void BoundsCheck(Reg index_i64, int64_t length);
+  Reg AtomicLoad(Type t, AtomicOrder order, Reg ptr);
+  void AtomicStore(Type t, AtomicOrder order, Reg value, Reg ptr);
+  Reg AtomicRmw(RmwOp op, Type t, AtomicOrder order, Reg ptr, Reg value);  // the old value
+  // The old value; the exchange happened exactly when it equals `expected`.
+  Reg CmpXchg(Type t, AtomicOrder success, AtomicOrder failure, Reg ptr, Reg expected, Reg desired);
+  void Fence(AtomicOrder order);
   // Returns the result register (kNoReg for void and aggregate returns).
   Reg Call(FuncId callee, CallInfo info);
   Reg CallIndirect(Reg fn_ptr, CallInfo info);

@@ -272,6 +272,9 @@ class Parser {
   bool ParseInst(Function& f);
   bool ParseOperands(Function& f, Inst& inst);
   bool ParseCall(Function& f, Inst& inst);
+  bool ParseAtomic(Inst& inst);
+  template <typename Enum, size_t N>
+  bool ParseNamed(std::string_view (*name)(Enum), Enum& out, const char* what);
   bool ParseCallArgs(Function& f, CallInfo& info);
   bool DefineReg(Function& f, const Token& t, Reg r, Type type);
   bool ParseRegNumber(Reg& out);
@@ -697,6 +700,7 @@ bool HasResult(Op op) {
     case OpFamily::Const: case OpFamily::IntBinary: case OpFamily::FloatBinary: case OpFamily::Unary:
     case OpFamily::Compare: case OpFamily::Convert: return true;
     case OpFamily::Memory: return op == Op::Load || op == Op::PtrAdd || op == Op::PtrOffset;
+    case OpFamily::Atomic: return op != Op::AtomicStore && op != Op::Fence;
     default: return false;
   }
 }
@@ -768,6 +772,11 @@ bool Parser::ParseOperands(Function& f, Inst& inst) {
     case Op::Zero: return UseReg(inst.a) && comma() && ParseInt(inst.imm);
     case Op::BoundsCheck: inst.type = Type::I64; return UseReg(inst.a) && comma() && ParseInt(inst.imm);
     case Op::Copy: return UseReg(inst.a) && comma() && UseReg(inst.b) && comma() && ParseInt(inst.imm);
+    case Op::AtomicLoad:
+    case Op::AtomicStore:
+    case Op::AtomicRmw:
+    case Op::CmpXchg:
+    case Op::Fence: return ParseAtomic(inst);
     case Op::Call:
     case Op::CallIndirect: return ParseCall(f, inst);
     case Op::Br: return ParseBlockRef(inst.a);
@@ -790,6 +799,43 @@ bool Parser::ParseOperands(Function& f, Inst& inst) {
         case OpFamily::FloatBinary: return UseReg(inst.a) && comma() && UseReg(inst.b);
         default: return UseReg(inst.a);  // unary ops, conversions, load
       }
+  }
+}
+
+// A word of a table of names (orderings, rmw operations), as its index.
+template <typename Enum, size_t N>
+bool Parser::ParseNamed(std::string_view (*name)(Enum), Enum& out, const char* what) {
+  for (size_t i = 0; i < N; ++i) {
+    if (IsWord(name(Enum(i)))) {
+      out = Enum(i);
+      Next();
+      return true;
+    }
+  }
+  return Expected(what);
+}
+
+// atomic_load <order> %p | atomic_store <type> <order> %v, %p | atomic_rmw <rmw> <order> %p, %v |
+// cmpxchg <success> <failure> %p, %expected, %new | fence <order>
+bool Parser::ParseAtomic(Inst& inst) {
+  constexpr size_t kOrders = size_t(AtomicOrder::SeqCst) + 1, kRmws = size_t(RmwOp::UMin) + 1;
+  constexpr const char* kOrderWords = "an ordering (relaxed, acquire, release, acq_rel, seq_cst)";
+  auto comma = [&] { return ExpectPunct(','); };
+  AtomicInfo info;
+  if (inst.op == Op::AtomicStore && !ParseScalarType(inst.type, false)) return false;
+  if (inst.op == Op::AtomicRmw &&
+      !ParseNamed<RmwOp, kRmws>(RmwOpName, info.rmw, "an rmw operation (xchg, add, sub, and, nand, or, xor, "
+                                                     "smax, smin, umax, umin)"))
+    return false;
+  if (!ParseNamed<AtomicOrder, kOrders>(AtomicOrderName, info.order, kOrderWords)) return false;
+  if (inst.op == Op::CmpXchg && !ParseNamed<AtomicOrder, kOrders>(AtomicOrderName, info.failure, kOrderWords))
+    return false;
+  inst.imm = info.Imm();
+  switch (inst.op) {
+    case Op::AtomicLoad: return UseReg(inst.a);
+    case Op::CmpXchg: return UseReg(inst.a) && comma() && UseReg(inst.b) && comma() && UseReg(inst.c);
+    case Op::Fence: inst.a = inst.b = kNoReg; return true;
+    default: return UseReg(inst.a) && comma() && UseReg(inst.b);  // store: value, address; rmw: address, value
   }
 }
 

@@ -330,6 +330,7 @@ class Printer {
 
   void PrintInst(const Function& f, const Inst& inst);
   void PrintCall(const Function& f, const Inst& inst);
+  void PrintAtomic(const Inst& inst);
   void PutFloat(double v);
   void PutDst(const Function& f, Reg r) {
     PutReg(r);
@@ -393,6 +394,35 @@ void Printer::PrintCall(const Function& f, const Inst& inst) {
   }
 }
 
+// atomic_load seq_cst %p | atomic_store i32 seq_cst %v, %p | atomic_rmw add seq_cst %p, %v |
+// cmpxchg acq_rel acquire %p, %expected, %new | fence seq_cst
+void Printer::PrintAtomic(const Inst& inst) {
+  AtomicInfo info = AtomicInfoOf(inst);
+  Put(' ');
+  if (inst.op == Op::AtomicStore) {
+    PutType(inst.type);
+    Put(' ');
+  }
+  if (inst.op == Op::AtomicRmw) {
+    Put(RmwOpName(info.rmw));
+    Put(' ');
+  }
+  Put(AtomicOrderName(info.order));
+  if (inst.op == Op::CmpXchg) {
+    Put(' ');
+    Put(AtomicOrderName(info.failure));
+  }
+  if (inst.op == Op::Fence) return;
+  Put(' ');
+  PutReg(inst.a);
+  if (inst.op == Op::AtomicLoad) return;
+  Put(", ");
+  PutReg(inst.b);
+  if (inst.op != Op::CmpXchg) return;
+  Put(", ");
+  PutReg(inst.c);
+}
+
 void Printer::PrintInst(const Function& f, const Inst& inst) {
   Put("  ");
   if (inst.dst != kNoReg) PutDst(f, inst.dst);
@@ -422,6 +452,11 @@ void Printer::PrintInst(const Function& f, const Inst& inst) {
     case Op::Zero:
     case Op::BoundsCheck: Put(' '); PutReg(inst.a); Put(", "); PutInt(inst.imm); break;
     case Op::Copy: Put(' '); PutReg(inst.a); Put(", "); PutReg(inst.b); Put(", "); PutInt(inst.imm); break;
+    case Op::AtomicLoad:
+    case Op::AtomicStore:
+    case Op::AtomicRmw:
+    case Op::CmpXchg:
+    case Op::Fence: PrintAtomic(inst); break;
     case Op::Call:
     case Op::CallIndirect: Put(' '); PrintCall(f, inst); break;
     case Op::Br: Put(' '); PutBlockRef(inst.a); break;

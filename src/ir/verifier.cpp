@@ -21,6 +21,7 @@ bool HasResult(Op op) {
     case OpFamily::Const: case OpFamily::IntBinary: case OpFamily::FloatBinary: case OpFamily::Unary:
     case OpFamily::Compare: case OpFamily::Convert: return true;
     case OpFamily::Memory: return op == Op::Load || op == Op::PtrAdd || op == Op::PtrOffset;
+    case OpFamily::Atomic: return op != Op::AtomicStore && op != Op::Fence;
     default: return false;
   }
 }
@@ -193,6 +194,7 @@ class Verifier {
   void CheckResult(const Inst& inst, Type expected);
   void CheckConvert(const Inst& inst);
   void CheckMemory(const Inst& inst);
+  void CheckAtomic(const Inst& inst);
   void CheckCall(const Inst& inst);
   void CheckCallArgs(const CallInfo& info);
   void CheckTerminator(const Inst& inst);
@@ -371,6 +373,12 @@ void Verifier::VerifyUses(const Inst& inst, const Dominators& dom) {
       UseAt(inst.a, dom);
       if (inst.op == Op::Store || inst.op == Op::PtrAdd || inst.op == Op::Copy) UseAt(inst.b, dom);
       return;
+    case OpFamily::Atomic:
+      if (inst.op == Op::Fence) return;
+      UseAt(inst.a, dom);
+      if (inst.op != Op::AtomicLoad) UseAt(inst.b, dom);
+      if (inst.op == Op::CmpXchg) UseAt(inst.c, dom);
+      return;
     case OpFamily::Call:
       if (inst.op == Op::CallIndirect) UseAt(inst.a, dom);
       return call_uses(inst.imm);
@@ -438,6 +446,7 @@ void Verifier::VerifyInst(const Inst& inst) {
       return CheckResult(inst, Type::I8);
     case OpFamily::Convert: return CheckConvert(inst);
     case OpFamily::Memory: return CheckMemory(inst);
+    case OpFamily::Atomic: return CheckAtomic(inst);
     case OpFamily::Check:
       CheckReg(inst.a, Type::I64, "index");
       want(inst.imm >= 0, "needs a non-negative length");
@@ -496,6 +505,45 @@ void Verifier::CheckMemory(const Inst& inst) {
       return;
     default: return;
   }
+}
+
+// Orderings as LLVM allows them: loads do not release, stores do not acquire, a cmpxchg's failure
+// ordering is a load's and no stronger than its success ordering, fences are not relaxed.
+void Verifier::CheckAtomic(const Inst& inst) {
+  std::string op = "'" + std::string(OpName(inst.op)) + "'";
+  AtomicInfo info = AtomicInfoOf(inst);
+  bool stray = (inst.op != Op::CmpXchg && info.failure != AtomicOrder::Relaxed) ||
+               (inst.op != Op::AtomicRmw && info.rmw != RmwOp::Xchg);
+  if (inst.imm != info.Imm() || info.order > AtomicOrder::SeqCst || info.failure > AtomicOrder::SeqCst ||
+      info.rmw > RmwOp::UMin || stray)
+    return Error(op + " has an invalid ordering or operation (imm " + std::to_string(inst.imm) + ")");
+  if (inst.op == Op::Fence) {
+    if (info.order == AtomicOrder::Relaxed) Error("'fence' cannot be relaxed");
+    return;
+  }
+  if (!IsInt(inst.type)) return Error(op + " needs an integer type");
+  auto releases_only = [](AtomicOrder o) { return o == AtomicOrder::Release || o == AtomicOrder::AcqRel; };
+  bool acquires_only = info.order == AtomicOrder::Acquire || info.order == AtomicOrder::AcqRel;
+  if (inst.op == Op::AtomicLoad && releases_only(info.order)) Error("'atomic_load' cannot be release or acq_rel");
+  if (inst.op == Op::AtomicStore && acquires_only) Error("'atomic_store' cannot be acquire or acq_rel");
+  if (inst.op == Op::CmpXchg) {
+    if (releases_only(info.failure)) Error("'cmpxchg' failure ordering cannot be release or acq_rel");
+    else if ((info.failure == AtomicOrder::SeqCst && info.order != AtomicOrder::SeqCst) ||
+             (info.failure == AtomicOrder::Acquire && !HasAcquire(info.order)))
+      Error("'cmpxchg' failure ordering is stronger than its success ordering");
+  }
+  if (inst.op == Op::AtomicStore) {
+    CheckReg(inst.a, inst.type, "stored value");
+    CheckReg(inst.b, Type::Ptr, "address");
+    return;
+  }
+  CheckReg(inst.a, Type::Ptr, "address");
+  if (inst.op == Op::AtomicRmw) CheckReg(inst.b, inst.type, "operand");
+  if (inst.op == Op::CmpXchg) {
+    CheckReg(inst.b, inst.type, "expected value");
+    CheckReg(inst.c, inst.type, "new value");
+  }
+  CheckResult(inst, inst.type);
 }
 
 // The call site's own description: arguments typed, result register matching the return type.

@@ -26,6 +26,7 @@ using asmjit::arm::CondCode;
 using asmjit::arm::negateCond;
 
 constexpr uint32_t kSpHw = 31, kFpHw = 29, kOffScratch = 10, kOffScratch2 = 11;
+constexpr uint32_t kAtomicTmp = 12, kAtomicTmp2 = 13;  // extended operands of atomic compares
 
 aj::GpX X(uint32_t hw) { return hw == kSpHw ? aj::sp : aj::x(hw); }
 aj::GpW W(uint32_t hw) { return hw == kSpHw ? aj::wsp : aj::w(hw); }
@@ -95,7 +96,6 @@ struct Emitter::Impl : EmitterBase<aj::Assembler> {
     as.bind(skip);
   }
   void BranchIfNonZero(const aj::Gp& r, Label target) { BranchIfZero(r, target, false); }
-
 
   // movz/movn + movk: the fewest halfword moves for any 64-bit (or 32-bit) constant.
   void MovImm(uint32_t hw, int64_t value, bool wide) {
@@ -202,6 +202,8 @@ struct Emitter::Impl : EmitterBase<aj::Assembler> {
   void EmitBranch(const MInst& in);
   void EmitChecks(const MInst& in);
   void EmitDivCheck(const MInst& in);
+  void EmitAtomic(const MInst& in);
+  void EmitRmwStep(const MInst& in, uint32_t old_hw, uint32_t v, uint32_t next_hw);
   void EmitStubs() override;
 };
 
@@ -592,6 +594,119 @@ void Emitter::Impl::EmitChecks(const MInst& in) {
   }
 }
 
+namespace {
+
+// Exclusive-access loads and stores of `size` bytes, and ldar/stlr. Emitted by instruction id:
+// this asmjit's `stlr`/`stlrb`/`stlrh` methods encode STLLR (a store-LORelease) instead.
+InstId ExclusiveLoad(uint32_t size, bool acquire) {
+  if (size == 1) return acquire ? aj::Inst::kIdLdaxrb : aj::Inst::kIdLdxrb;
+  if (size == 2) return acquire ? aj::Inst::kIdLdaxrh : aj::Inst::kIdLdxrh;
+  return acquire ? aj::Inst::kIdLdaxr : aj::Inst::kIdLdxr;
+}
+// STLXR Ws, Xt, [Xn]: this asmjit rejects its 64-bit form, so it is emitted as its encoding.
+uint32_t Stlxr64(uint32_t status, uint32_t value, uint32_t base) {
+  return 0xC800FC00u | status << 16 | base << 5 | value;
+}
+InstId ExclusiveStore(uint32_t size, bool release) {
+  if (size == 1) return release ? aj::Inst::kIdStlxrb : aj::Inst::kIdStxrb;
+  if (size == 2) return release ? aj::Inst::kIdStlxrh : aj::Inst::kIdStxrh;
+  return release ? aj::Inst::kIdStlxr : aj::Inst::kIdStxr;
+}
+InstId AcquireLoad(uint32_t size) {
+  return size == 1 ? aj::Inst::kIdLdarb : size == 2 ? aj::Inst::kIdLdarh : aj::Inst::kIdLdar;
+}
+InstId ReleaseStore(uint32_t size) {
+  return size == 1 ? aj::Inst::kIdStlrb : size == 2 ? aj::Inst::kIdStlrh : aj::Inst::kIdStlr;
+}
+
+}  // namespace
+
+// One step of an atomic_rmw loop: w/x `next_hw` = old <op> v (the old value is zero-extended from
+// a sub-word size by ldxrb/ldxrh; min and max extend both sides as their signedness says).
+void Emitter::Impl::EmitRmwStep(const MInst& in, uint32_t old_hw, uint32_t v, uint32_t next_hw) {
+  uint32_t size = in.size, rsize = size == 8 ? 8 : 4;
+  aj::Gp next = R(next_hw, rsize), old = R(old_hw, rsize), val = R(v, rsize);
+  auto op = ir::RmwOp(in.cond);
+  switch (op) {
+    case ir::RmwOp::Xchg: as.mov(next, val); return;
+    case ir::RmwOp::Add: as.add(next, old, val); return;
+    case ir::RmwOp::Sub: as.sub(next, old, val); return;
+    case ir::RmwOp::And: as.and_(next, old, val); return;
+    case ir::RmwOp::Nand: as.and_(next, old, val), as.mvn(next, next); return;
+    case ir::RmwOp::Or: as.orr(next, old, val); return;
+    case ir::RmwOp::Xor: as.eor(next, old, val); return;
+    default: break;
+  }
+  bool is_signed = op == ir::RmwOp::SMax || op == ir::RmwOp::SMin;
+  aj::Gp x = old, y = val;
+  if (size < 4) {
+    auto extend = [&](aj::Gp dst, uint32_t src) {
+      if (size == 1) is_signed ? as.sxtb(dst, W(src)) : as.uxtb(dst, W(src));
+      else is_signed ? as.sxth(dst, W(src)) : as.uxth(dst, W(src));
+    };
+    x = aj::w(kAtomicTmp), y = aj::w(kAtomicTmp2);
+    extend(x, old_hw);
+    extend(y, v);
+  }
+  as.cmp(x, y);
+  CondCode keep_old = op == ir::RmwOp::SMax   ? CondCode::kGT
+                      : op == ir::RmwOp::SMin ? CondCode::kLT
+                      : op == ir::RmwOp::UMax ? CondCode::kHI
+                                              : CondCode::kLO;
+  as.csel(next, old, val, Imm(uint32_t(keep_old)));
+}
+
+// Atomics without LSE. Exclusive loops keep the old value in x9, the new one in x10 and the
+// store's status in w11; a spilled address comes in x16, operands in x17 and x10.
+void Emitter::Impl::EmitAtomic(const MInst& in) {
+  uint32_t size = in.size, rsize = size == 8 ? 8 : 4;
+  constexpr uint32_t kOld = kScratchX3, kNext = kScratchX4, kStatus = kOffScratch2;
+  if (in.op == kFence) return void(as.dmb(Imm(in.cond ? 0x9 : 0xB)));  // ishld : ish
+  uint32_t base = UseGp(in.a, kScratchX);
+  Mem m = aj::ptr(X(base));
+  auto store_exclusive = [&](bool release, uint32_t value) {
+    if (size == 8 && release) return void(as.embedUInt32(Stlxr64(kStatus, value, base)));
+    as.emit(ExclusiveStore(size, release), aj::w(kStatus), R(value, rsize), m);
+  };
+  if (in.op == kAtomicStore) {
+    uint32_t v = UseGp(in.b, kScratchX2);
+    return void(as.emit(ReleaseStore(size), R(v, rsize), m));
+  }
+  uint32_t d = DefReg(in.dst, kOld);
+  if (in.op == kAtomicLoad) {
+    as.emit(AcquireLoad(size), R(d, rsize), m);
+  } else {
+    bool acquire = in.aux & kAcquire, release = in.aux & kRelease;
+    uint32_t b = UseGp(in.b, kScratchX2);
+    Label loop = as.newLabel(), done = as.newLabel();
+    if (in.op == kCmpXchg) {
+      uint32_t desired = UseGp(in.c, kScratchX4);
+      uint32_t expected = b;
+      if (size < 4) {  // compare with the zero-extended value ldxrb/ldxrh give
+        expected = kAtomicTmp;
+        size == 1 ? as.uxtb(aj::w(expected), W(b)) : as.uxth(aj::w(expected), W(b));
+      }
+      as.bind(loop);
+      as.emit(ExclusiveLoad(size, acquire), R(kOld, rsize), m);
+      as.cmp(R(kOld, rsize), R(expected, rsize));
+      as.b(CondCode::kNE, done);
+      store_exclusive(release, desired);
+    } else {
+      as.bind(loop);
+      as.emit(ExclusiveLoad(size, acquire), R(kOld, rsize), m);
+      EmitRmwStep(in, kOld, b, kNext);
+      store_exclusive(release, kNext);
+    }
+    as.cbnz(aj::w(kStatus), loop);
+    as.bind(done);
+    if (d != kOld) as.mov(X(d), X(kOld));
+  }
+  // Sub-word values are kept sign-extended to 32 bits, as kLoad leaves them.
+  if (size == 1) as.sxtb(aj::w(d), aj::w(d));
+  else if (size == 2) as.sxth(aj::w(d), aj::w(d));
+  FinishDef(in.dst, d);
+}
+
 void Emitter::Impl::EmitInst(const MInst& in) {
   switch (in.op) {
     case kMov: return EmitMove(in);
@@ -634,6 +749,7 @@ void Emitter::Impl::EmitInst(const MInst& in) {
     case kRet: return EmitEpilogue();
     case kCopy: case kZero: return EmitCopyZero(in);
     case kCvtFI: return EmitFloatToInt(in);
+    case kAtomicLoad: case kAtomicStore: case kAtomicRmw: case kCmpXchg: case kFence: return EmitAtomic(in);
     default: return EmitFloat(in);
   }
 }

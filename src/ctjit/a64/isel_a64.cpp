@@ -168,6 +168,47 @@ void Isel::LowerShift(const ir::Inst& in) {
   cs.dst = in.dst, cs.a = shifted, cs.cond = uint8_t(Cond::Hs), cs.imm = 0;
 }
 
+// Without LSE (qemu and older cores): relaxed loads and stores are plain ldr/str, stronger ones
+// ldar/stlr (which together are sequentially consistent); read-modify-write and compare-and-swap
+// are ldxr/stxr loops, with the acquire and release halves of their ordering.
+void Isel::LowerAtomic(const ir::Inst& in) {
+  ir::AtomicInfo info = ir::AtomicInfoOf(in);
+  uint8_t size = uint8_t(ir::TypeSize(in.type));
+  bool relaxed = info.order == ir::AtomicOrder::Relaxed;
+  auto bits = [](bool acquire, bool release) { return (acquire ? kAcquire : 0u) | (release ? kRelease : 0u); };
+  switch (in.op) {
+    case ir::Op::AtomicLoad: {
+      VReg p = Value(in.a);
+      MInst& ld = Emit(relaxed ? kLoad : kAtomicLoad, size);
+      ld.dst = in.dst, ld.a = p;
+      return;
+    }
+    case ir::Op::AtomicStore: {
+      VReg v = Value(in.a), p = Value(in.b);
+      MInst& st = Emit(relaxed ? kStore : kAtomicStore, size);
+      st.a = p, st.b = v;
+      return;
+    }
+    case ir::Op::AtomicRmw: {
+      VReg p = Value(in.a), v = Value(in.b);
+      MInst& x = Emit(kAtomicRmw, size);
+      x.cond = uint8_t(info.rmw), x.dst = in.dst, x.a = p, x.b = v;
+      x.aux = bits(ir::HasAcquire(info.order), ir::HasRelease(info.order));
+      return;
+    }
+    case ir::Op::CmpXchg: {
+      VReg p = Value(in.a), expected = Value(in.b), desired = Value(in.c);
+      MInst& x = Emit(kCmpXchg, size);
+      x.dst = in.dst, x.a = p, x.b = expected, x.c = desired;
+      x.aux = bits(ir::HasAcquire(info.order) || ir::HasAcquire(info.failure), ir::HasRelease(info.order));
+      return;
+    }
+    default:
+      Emit(kFence).cond = info.order == ir::AtomicOrder::Acquire;
+      return;
+  }
+}
+
 TargetRegs MakeTargetRegs() {
   TargetRegs t;
   // Caller-saved first: short-lived values take them; values live across calls cannot (the

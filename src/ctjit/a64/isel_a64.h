@@ -48,6 +48,7 @@ class Isel : public IselBase {
   void LowerDivRem(const ir::Inst& in) override;
   void LowerShift(const ir::Inst& in) override;
   uint8_t LowerCompare(const ir::Inst& in) override;
+  void LowerAtomic(const ir::Inst& in) override;
 
   CallLayout LayOutCall(const std::vector<ir::AbiType>& params, const ir::AbiType& ret, bool variadic,
                         uint32_t fixed_count) override {

@@ -82,6 +82,11 @@ enum Op : uint16_t {
   kCvtU64F,    // dst(fp size) = (unsigned 64) a
   kCvtFF,      // dst(size) = a (other float size)
   kCvtFI,      // dst = trunc a (fp `size`), result bits = aux, signed = cond, trap site = imm
+  kAtomicLoad,   // dst = [a] with ldar (acquire), size (sub-word loads sign-extend)
+  kAtomicStore,  // [a] = b with stlr (release), size
+  kAtomicRmw,    // dst = old [a], [a] = old <cond:ir::RmwOp> b: exclusive loop, aux = AtomicBits
+  kCmpXchg,      // dst = old [a]; if old == b then [a] = c: exclusive loop, aux = AtomicBits
+  kFence,        // dmb ish (cond = 1: dmb ishld, an acquire fence)
   kOpCount
 };
 
@@ -90,6 +95,8 @@ enum UnaryKind : uint8_t { kNeg, kNot };
 enum ShiftKind : uint8_t { kLsl, kLsr, kAsr };
 enum FAluKind : uint8_t { kFAdd, kFSub, kFMul, kFDiv };
 constexpr uint8_t kDivRemainder = 4;
+// MInst::aux of the exclusive loops: ldaxr instead of ldxr, stlxr instead of stxr.
+enum AtomicBits : uint32_t { kAcquire = 1, kRelease = 2 };
 
 TargetRegs MakeTargetRegs();
 

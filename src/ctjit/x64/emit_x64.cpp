@@ -6,6 +6,7 @@
 
 #include <asmjit/x86.h>
 
+#include <algorithm>
 #include <bit>
 #include <unordered_map>
 
@@ -105,6 +106,7 @@ struct Emitter::Impl : EmitterBase<x86::Assembler> {
   void EmitFloatToInt(const MInst& in);
   void EmitBranch(const MInst& in);
   void EmitChecks(const MInst& in);
+  void EmitAtomic(const MInst& in);
   void EmitStubs() override;
   // Before a call that may leave generated code: which function calls out, so a crash inside C
   // is reported in it (CodegenEnv::DeadlineFlagAddress() + 16).
@@ -510,6 +512,59 @@ void Emitter::Impl::EmitChecks(const MInst& in) {
   }
 }
 
+// Atomic read-modify-writes and compare-and-swap on [a] (isel pinned rax where it is used): the
+// new value is computed in r11; the address uses r10 when spilled, the operand its spill slot.
+void Emitter::Impl::EmitAtomic(const MInst& in) {
+  uint32_t size = in.size;
+  if (in.op == kFence) return void(as.mfence());
+  x86::Mem m = x86::ptr(x86::gpq(UseGp(in.a, kScratchGp2)), 0, size);
+  x86::Gp t = Gp(kScratchGp, size);
+  if (in.op == kCmpXchg) {
+    uint32_t desired = UseGp(in.b, kScratchGp);
+    return void(as.lock().cmpxchg(m, Gp(desired, size), Gp(kRax, size)));
+  }
+  auto op = ir::RmwOp(in.cond);
+  if (op == ir::RmwOp::Xchg || op == ir::RmwOp::Add || op == ir::RmwOp::Sub) {
+    uint32_t v = UseGp(in.b, kScratchGp);
+    if (v != kScratchGp) as.mov(x86::r11, x86::gpq(v));
+    if (op == ir::RmwOp::Sub) as.neg(t);
+    if (op == ir::RmwOp::Xchg) as.xchg(m, t);  // implicitly locked
+    else as.lock().xadd(m, t);
+    if (in.dst == kNoVReg) return;  // a seq_cst store
+    uint32_t d = DefReg(in.dst, kScratchGp);
+    if (d != kScratchGp) as.mov(x86::gpq(d), x86::r11);
+    return FinishDef(in.dst, d);
+  }
+  // rax = the old value; r11 = old op b; lock cmpxchg stores r11 if [a] still holds rax, else
+  // reloads rax, and the loop computes again.
+  int32_t b = RegOf(in.b);
+  uint32_t wide = std::max<uint32_t>(size, 4);  // cmov has no byte form
+  auto operand = [&](uint32_t sz) -> x86::Mem { return SpillMem(in.b, sz); };
+  Label loop = as.newLabel();
+  as.bind(loop);
+  as.mov(x86::r11, x86::rax);
+  switch (op) {
+    case ir::RmwOp::And: case ir::RmwOp::Nand:
+      b >= 0 ? as.and_(t, Gp(uint32_t(b), size)) : as.and_(t, operand(size));
+      if (op == ir::RmwOp::Nand) as.not_(t);
+      break;
+    case ir::RmwOp::Or: b >= 0 ? as.or_(t, Gp(uint32_t(b), size)) : as.or_(t, operand(size)); break;
+    case ir::RmwOp::Xor: b >= 0 ? as.xor_(t, Gp(uint32_t(b), size)) : as.xor_(t, operand(size)); break;
+    default: {  // max/min: take b when old is on the wrong side of it
+      b >= 0 ? as.cmp(t, Gp(uint32_t(b), size)) : as.cmp(t, operand(size));
+      x86::CondCode cc = op == ir::RmwOp::SMax   ? x86::CondCode::kL
+                         : op == ir::RmwOp::SMin ? x86::CondCode::kG
+                         : op == ir::RmwOp::UMax ? x86::CondCode::kB
+                                                 : x86::CondCode::kA;
+      x86::Gp tw = Gp(kScratchGp, wide);
+      b >= 0 ? as.cmov(cc, tw, Gp(uint32_t(b), wide)) : as.cmov(cc, tw, operand(wide));
+      break;
+    }
+  }
+  as.lock().cmpxchg(m, t, Gp(kRax, size));
+  as.jne(loop);
+}
+
 void Emitter::Impl::EmitInst(const MInst& in) {
   switch (in.op) {
     case kMov: return EmitMove(in);
@@ -569,6 +624,7 @@ void Emitter::Impl::EmitInst(const MInst& in) {
     case kRet: return EmitEpilogue();
     case kCopy: case kZero: return EmitCopyZero(in);
     case kCvtFI: return EmitFloatToInt(in);
+    case kAtomicRmw: case kCmpXchg: case kFence: return EmitAtomic(in);
     default: return EmitFloat(in);
   }
 }

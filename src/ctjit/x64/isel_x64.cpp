@@ -158,6 +158,55 @@ void Isel::LowerShift(const ir::Inst& in) {
   cm.dst = in.dst, cm.a = shifted, cm.cond = uint8_t(Cond::Ae), cm.imm = 0;
 }
 
+// x86-64 is TSO: aligned loads and stores are atomic, loads are not reordered with loads nor
+// stores with stores, so every atomic load and every store up to release is a plain mov; a seq_cst
+// store is xchg (a full barrier). xchg, add and sub are one lock xchg / lock xadd; the other
+// read-modify-writes loop on lock cmpxchg, which wants the old value in rax, as cmpxchg does.
+void Isel::LowerAtomic(const ir::Inst& in) {
+  ir::AtomicInfo info = ir::AtomicInfoOf(in);
+  uint8_t size = uint8_t(ir::TypeSize(in.type));
+  constexpr uint32_t kRaxMask = 1u << kRax;
+  switch (in.op) {
+    case ir::Op::AtomicLoad: {
+      VReg p = Value(in.a);
+      MInst& ld = Emit(kLoad, size);
+      ld.dst = in.dst, ld.a = p, ld.cond = 1;
+      return;
+    }
+    case ir::Op::AtomicStore: {
+      VReg v = Value(in.a), p = Value(in.b);
+      MInst& st = Emit(info.order == ir::AtomicOrder::SeqCst ? kAtomicRmw : kStore, size);
+      st.cond = uint8_t(ir::RmwOp::Xchg), st.a = p, st.b = v;
+      return;
+    }
+    case ir::Op::AtomicRmw: {
+      VReg p = Value(in.a), v = Value(in.b);
+      if (info.rmw == ir::RmwOp::Xchg || info.rmw == ir::RmwOp::Add || info.rmw == ir::RmwOp::Sub) {
+        MInst& x = Emit(kAtomicRmw, size);
+        x.cond = uint8_t(info.rmw), x.dst = in.dst, x.a = p, x.b = v;
+        return;
+      }
+      MInst& ld = Emit(kLoad, size);
+      ld.dst = Phys(kRax), ld.a = p, ld.cond = 1;
+      MInst& x = Emit(kAtomicRmw, size);
+      x.cond = uint8_t(info.rmw), x.a = p, x.b = v;
+      x.use_mask = x.def_mask = x.clobber_mask = kRaxMask;
+      return Move(in.dst, Phys(kRax));
+    }
+    case ir::Op::CmpXchg: {
+      VReg p = Value(in.a), expected = Value(in.b), desired = Value(in.c);
+      Move(Phys(kRax), expected);
+      MInst& x = Emit(kCmpXchg, size);
+      x.a = p, x.b = desired;
+      x.use_mask = x.def_mask = x.clobber_mask = kRaxMask;
+      return Move(in.dst, Phys(kRax));
+    }
+    default:  // fence: only seq_cst orders a store before a later load; the others need no code
+      if (info.order == ir::AtomicOrder::SeqCst) Emit(kFence);
+      return;
+  }
+}
+
 }  // namespace thrustc::ctjit::x64
 
 namespace thrustc::ctjit::x64 {

@@ -70,6 +70,10 @@ enum Op : uint16_t {
   kCvtU64F,    // dst(fp size) = (unsigned 64) a
   kCvtFF,      // dst(size) = a (other float size)
   kCvtFI,      // dst = trunc a (fp `size`), result bits = aux>>8, signed = cond, trap site = imm
+  kAtomicRmw,  // dst = old [a], [a] = old <cond:ir::RmwOp> b. xchg/add/sub: lock xchg/xadd (no dst:
+               // a seq_cst store); the others loop on lock cmpxchg with the old value in rax (pinned)
+  kCmpXchg,    // lock cmpxchg [a], b: rax holds the expected value, then the old one (pinned)
+  kFence,      // mfence
   kOpCount
 };
 

@@ -62,6 +62,11 @@ bb0:
   copy %38, %42, 8
   zero %38, 8
   boundscheck %28, 10
+  %45:i32 = atomic_load acquire %38
+  atomic_store i32 release %45, %38
+  %46:i32 = atomic_rmw smin acq_rel %38, %0
+  %47:i32 = cmpxchg seq_cst acquire %38, %46, %1
+  fence seq_cst
   %43:ptr = func_addr @ops
   %44:i32 = call @printf(%42: ptr, ... %30: f64)
   condbr %25, bb1, bb2
@@ -89,6 +94,9 @@ TEST_CASE("every op lowers and verifies at -O0, with the operations the semantic
                     "load i64", "getelementptr inbounds i32, ptr %", "getelementptr inbounds i8, ptr %",
                     "llvm.memcpy", "llvm.memset", "call i32 (ptr, ...) @printf(ptr @g, double",
                     "icmp ne i8", "ret i32", "call void @llvm.trap()", "unreachable"});
+  CheckInOrder(ll, {"load atomic i32, ptr %", "acquire, align 4", "store atomic i32 %", "release, align 4",
+                    "atomicrmw min ptr %", "acq_rel, align 4", "cmpxchg ptr %", "seq_cst acquire, align 4",
+                    "extractvalue { i32, i1 }", "fence seq_cst"});
   // Bounds checks emit nothing in an AOT binary (undefined behaviour there, section 5.3).
   CHECK(ll.find("icmp ult i64 %") == std::string::npos);
 }

@@ -109,6 +109,13 @@ TEST_CASE("errors carry line, column and a clear message") {
         "3:17: expected a predicate like 'slt' or 'olt', found 'lt'");
   CHECK(ParseErrorOf(fn("  trap oops\n")) ==
         "3:8: expected a trap kind (div_by_zero, div_overflow, bounds, unreachable, float_to_int), found 'oops'");
+  CHECK(ParseErrorOf(fn("  %1:i32 = atomic_load strong %0\n  ret %1\n")) ==
+        "3:24: expected an ordering (relaxed, acquire, release, acq_rel, seq_cst), found 'strong'");
+  CHECK(ParseErrorOf(fn("  %1:i32 = atomic_rmw mul seq_cst %0, %0\n  ret %1\n")) ==
+        "3:23: expected an rmw operation (xchg, add, sub, and, nand, or, xor, smax, smin, umax, umin), found 'mul'");
+  CHECK(ParseErrorOf(fn("  %1:i32 = cmpxchg seq_cst %0, %0, %0\n  ret %1\n")) ==
+        "3:28: expected an ordering (relaxed, acquire, release, acq_rel, seq_cst), found '%0'");
+  CHECK(ParseErrorOf(fn("  %1:i32 = fence seq_cst\n  ret %0\n")) == "3:3: 'fence' produces no value");
   CHECK(ParseErrorOf("fn @f() -> void {\nbb1:\n  ret\n}\n") ==
         "2:1: label 'bb1' must be block 1 but is block 0 (name the block, or renumber)");
   CHECK(ParseErrorOf("fn @f() -> agg %P {\n") == "1:16: undefined aggregate type %P");

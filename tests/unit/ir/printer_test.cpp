@@ -85,6 +85,12 @@ TEST_CASE("each op family has its printed form") {
   CHECK(HasLine(t, "  call @make(%15: f64, %16: f64) -> agg %Point into %37"));
   CHECK(HasLine(t, "  %45:i32 = call @printf(%41: ptr, ... %0: i32)"));
   CHECK(HasLine(t, "  %47:i32 = call_indirect %46(%41: ptr, ...)"));
+  // Atomic: orderings (cmpxchg: success, then failure), the rmw operation, address first
+  CHECK(HasLine(t, "  %48:i32 = atomic_load acquire %37"));
+  CHECK(HasLine(t, "  atomic_store i32 release %48, %37"));
+  CHECK(HasLine(t, "  %49:i32 = atomic_rmw umax acq_rel %37, %1"));
+  CHECK(HasLine(t, "  %50:i32 = cmpxchg seq_cst acquire %37, %49, %0"));
+  CHECK(HasLine(t, "  fence seq_cst"));
   // Terminators; named blocks keep their names
   CHECK(HasLine(t, "  condbr %25, then, bb2"));
   CHECK(HasLine(t, "then:"));

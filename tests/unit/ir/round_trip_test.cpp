@@ -109,6 +109,11 @@ Module BuildEveryOpModule() {
   Reg printed = b.Call(0, MakeCall({msg, i1}, {{Type::Ptr}, {Type::I32}}, {Type::I32}, true, 1, kNoReg));
   Reg fp = b.FuncAddr(0);
   b.CallIndirect(fp, MakeCall({msg}, {{Type::Ptr}}, {Type::I32}, true, 1, kNoReg));
+  Reg old = b.AtomicLoad(Type::I32, AtomicOrder::Acquire, p);
+  b.AtomicStore(Type::I32, AtomicOrder::Release, old, p);
+  Reg prev = b.AtomicRmw(RmwOp::UMax, Type::I32, AtomicOrder::AcqRel, p, i2);
+  b.CmpXchg(Type::I32, AtomicOrder::SeqCst, AtomicOrder::Acquire, p, prev, i1);
+  b.Fence(AtomicOrder::SeqCst);
   b.CondBr(cond, then_block, else_block);
   b.SetBlock(then_block);
   b.Br(done);

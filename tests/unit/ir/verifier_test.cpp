@@ -95,6 +95,36 @@ TEST_CASE("operand types match the op") {
             "inst 1: return value %0 is i64, expected ptr"));
 }
 
+TEST_CASE("atomic ops: integer types, ptr addresses, the orderings LLVM allows") {
+  // fn @f(%0: i32, %1: f64, %2: ptr)
+  CHECK(ProblemsIn("bb0:\n  %3:i32 = atomic_load seq_cst %2\n  atomic_store i32 release %3, %2\n"
+                   "  %4:i32 = atomic_rmw nand relaxed %2, %0\n  %5:i32 = cmpxchg release relaxed %2, %4, %0\n"
+                   "  fence acquire\n  ret %5\n") == "");
+  CHECK(Has(ProblemsIn("bb0:\n  %3:i32 = atomic_load seq_cst %0\n  ret %3\n"), "inst 0: address %0 is i32, expected ptr"));
+  CHECK(Has(ProblemsIn("bb0:\n  %3:f64 = atomic_load seq_cst %2\n  ret %0\n"), "inst 0: 'atomic_load' needs an integer type"));
+  CHECK(Has(ProblemsIn("bb0:\n  %3:ptr = atomic_rmw xchg seq_cst %2, %2\n  ret %0\n"),
+            "inst 0: 'atomic_rmw' needs an integer type"));
+  CHECK(Has(ProblemsIn("bb0:\n  atomic_store i32 seq_cst %1, %2\n  ret %0\n"), "inst 0: stored value %1 is f64, expected i32"));
+  CHECK(Has(ProblemsIn("bb0:\n  %3:i32 = atomic_rmw add seq_cst %2, %1\n  ret %0\n"), "inst 0: operand %1 is f64, expected i32"));
+  CHECK(Has(ProblemsIn("bb0:\n  %3:i32 = cmpxchg seq_cst seq_cst %2, %1, %0\n  ret %0\n"),
+            "inst 0: expected value %1 is f64, expected i32"));
+  CHECK(Has(ProblemsIn("bb0:\n  %3:i32 = atomic_load release %2\n  ret %0\n"), "inst 0: 'atomic_load' cannot be release or acq_rel"));
+  CHECK(Has(ProblemsIn("bb0:\n  atomic_store i32 acquire %0, %2\n  ret %0\n"), "inst 0: 'atomic_store' cannot be acquire or acq_rel"));
+  CHECK(Has(ProblemsIn("bb0:\n  %3:i32 = cmpxchg seq_cst acq_rel %2, %0, %0\n  ret %0\n"),
+            "inst 0: 'cmpxchg' failure ordering cannot be release or acq_rel"));
+  CHECK(Has(ProblemsIn("bb0:\n  %3:i32 = cmpxchg release acquire %2, %0, %0\n  ret %0\n"),
+            "inst 0: 'cmpxchg' failure ordering is stronger than its success ordering"));
+  CHECK(Has(ProblemsIn("bb0:\n  %3:i32 = cmpxchg acq_rel seq_cst %2, %0, %0\n  ret %0\n"),
+            "inst 0: 'cmpxchg' failure ordering is stronger than its success ordering"));
+  CHECK(Has(ProblemsIn("bb0:\n  fence relaxed\n  ret %0\n"), "inst 0: 'fence' cannot be relaxed"));
+  // An ordering or rmw operation out of range, or bits an op does not use.
+  Module m = ParseOrDie("fn @f(%0: ptr) -> i32 {\nbb0:\n  %1:i32 = atomic_load seq_cst %0\n  ret %1\n}\n");
+  m.functions[0].blocks[0].insts[0].imm = 9;
+  CHECK(Has(Problems(m), "inst 0: 'atomic_load' has an invalid ordering or operation (imm 9)"));
+  m.functions[0].blocks[0].insts[0].imm = AtomicInfo{.order = AtomicOrder::SeqCst, .rmw = RmwOp::Add}.Imm();
+  CHECK(Has(Problems(m), "inst 0: 'atomic_load' has an invalid ordering or operation"));
+}
+
 TEST_CASE("ids are in range") {
   Module m = BuildEveryOpModule();
   Function& main_fn = m.functions[2];
