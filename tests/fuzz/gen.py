@@ -1862,7 +1862,7 @@ def features_from_args(opts):
 def add_feature_args(ap):
     for f, doc in FEATURES.items():
         ap.add_argument("--no-" + f.replace("_", "-"), dest="no_" + f, action="store_true",
-                        help="off: " + doc)
+                        help="off: " + doc.replace("%", "%%"))
     ap.add_argument("--only", help="comma-separated list: exactly these features")
 
 
