@@ -41,6 +41,7 @@ constexpr int kExitOk = 0, kExitProgramError = 1, kExitUsage = 2, kExitInternal 
 struct Compilation {
   explicit Compilation(const Options& o) : options(o), diags(sources) {
     diags.SetColor(isatty(STDERR_FILENO) && !std::getenv("NO_COLOR"));
+    diags.SetWarningPolicy(o.warnings);
   }
   const Options& options;
   SourceManager sources;

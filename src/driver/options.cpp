@@ -136,6 +136,13 @@ bool Apply(Options& out, OptionId id, const std::string& value, std::string& err
     case OptionId::JitLibc: out.jit_libc = value; return true;
     case OptionId::JitLink: out.jit_link.push_back(value); return true;
     case OptionId::TimeReport: out.time_report = true; return true;
+    case OptionId::NoWarnings:
+    case OptionId::DisableAllWarnings: out.warnings.none = true; return true;
+    case OptionId::AllWarnings: out.warnings.all = true; return true;
+    case OptionId::WarningsAsErrors: out.warnings.as_errors = true; return true;
+    case OptionId::DisableWarnings:
+      for (std::string& code : SplitWarningCodes(value)) out.warnings.disabled.insert(std::move(code));
+      return true;
     case OptionId::IncludeDir: out.include_dirs.push_back(value); return true;
     case OptionId::Define: out.defines.push_back(value); return true;
     case OptionId::NoCimportCache: out.cimport_cache = false; return true;
@@ -154,6 +161,17 @@ bool ParseOptions(int argc, char** argv, Options& out, std::string& error) {
       continue;
     }
     const OptionInfo* opt = FindOption(word);
+    std::string joined_value;  // --long=value
+    bool joined = false;
+    if (!opt && word.starts_with("--") && word.find('=') != std::string_view::npos) {
+      size_t eq = word.find('=');
+      opt = FindOption(word.substr(0, eq));
+      if (opt && opt->arg != Arg::Value) {
+        error = "'" + std::string(word.substr(0, eq)) + "' takes no value";
+        return false;
+      }
+      if (opt) joined_value = std::string(word.substr(eq + 1)), joined = true;
+    }
     if (!opt) {
       if (word.size() > 1 && word[0] == '-') {
         error = "unknown option '" + std::string(word) + "' (see --help)";
@@ -162,8 +180,8 @@ bool ParseOptions(int argc, char** argv, Options& out, std::string& error) {
       out.inputs.emplace_back(word);
       continue;
     }
-    std::string value;
-    if (opt->arg == Arg::Value) {
+    std::string value = joined_value;
+    if (opt->arg == Arg::Value && !joined) {
       if (i + 1 >= argc) {
         error = "'" + std::string(word) + "' needs a value";
         return false;

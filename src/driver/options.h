@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "support/diagnostics.h"
+
 namespace thrustc::driver {
 
 enum class Mode { Compile, Check, Interp, Jit, PrintTokens, PrintAst, PrintIr, EmitIr, RunIr, Help, Version,
@@ -27,6 +29,7 @@ struct Options {
   std::string jit_libc;
   std::vector<std::string> jit_link;
   bool time_report = false;
+  WarningPolicy warnings;  // -w, -Wall, -Werror, --disable-warnings
   std::vector<std::string> include_dirs;  // -I DIR (importC)
   std::vector<std::string> defines;       // -D NAME[=VALUE] (importC)
   bool cimport_cache = true;              // -no-cimport-cache turns the importC cache off
