@@ -123,7 +123,18 @@ def default_configs(thrustc):
 
 # ------------------------------------------------------------------------------ running
 
-def run_step(cmd, timeout, cwd):
+def run_step(cmd, timeout, cwd, retry=True):
+    """One command under a wall-clock limit. A step that runs out of time is run once more with
+    four times the limit: on a loaded machine (a fuzz run niced under a build) a step can wait
+    for a core longer than it runs, and only a step that times out twice is a hang."""
+    step = run_once(cmd, timeout, cwd)
+    if step["timeout"] and retry:
+        step = run_once(cmd, timeout * 4, cwd)
+        step["retried"] = True
+    return step
+
+
+def run_once(cmd, timeout, cwd):
     t0 = time.monotonic()
     try:
         p = subprocess.run(cmd, capture_output=True, env=ENV, timeout=timeout, cwd=cwd)
