@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "frontend/c_decls.h"
+#include "frontend/sema/c_decls.h"
 
 namespace thrustc::cimport {
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "frontend/c_decls.h"
+#include "frontend/sema/c_decls.h"
 #include "support/diagnostics.h"
 
 namespace thrustc::cimport {

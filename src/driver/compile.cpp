@@ -19,9 +19,9 @@
 #include "driver/phase_timer.h"
 #include "driver/timed_evaluator.h"
 #include "cimport/cimport.h"
-#include "frontend/lexer.h"
-#include "frontend/parser.h"
-#include "frontend/sema.h"
+#include "frontend/check_and_lower.h"
+#include "frontend/syntax/lexer.h"
+#include "frontend/syntax/parser.h"
 #include "ctjit/jit.h"
 #include "interp/interpreter.h"
 #include "ir/ir_parser.h"
@@ -379,7 +379,7 @@ int Compile(const Options& options) {
   std::vector<const frontend::Ast*> files;                        // lower to Thrust IR
   for (const frontend::Ast& a : c.asts) files.push_back(&a);
   TimedEvaluator evaluator(*eval.evaluator);
-  frontend::SemaInput input{files, &c.names, &c.sources, &c.diags, &evaluator, &c_decls};
+  frontend::CheckAndLowerInput input{files, &c.names, &c.sources, &c.diags, &evaluator, &c_decls};
   bool ok = frontend::CheckAndLower(input, c.module);
   c.timer.Split("check+lower", "ct-eval", evaluator.Seconds(),
                 std::to_string(evaluator.Runs()) + " compile-time evaluations (" + options.ct_backend +

@@ -1,40 +1,16 @@
 // Compile-time evaluation (section 10): lowers a thunk `fn (out: ptr) -> void` for an expression,
 // makes sure its whole dependency closure (functions, statics with their initializers) is in the
 // module, runs it through the ir::Evaluator and turns the bytes it wrote into a constant.
-// Dependency order comes from working on demand; cycles are reported with every step.
+// Dependency order comes from working on demand (the checker reports cycles: check_globals.cpp).
 #include <cstring>
 
-#include "frontend/sema_impl.h"
+#include "frontend/check_and_lower_impl.h"
 
 namespace thrustc::frontend {
 
-bool Sema::PushFrame(EvalState& state, std::string what, SourceRange decl, SourceRange use) {
-  if (state == EvalState::InProgress) {
-    size_t start = 0;
-    for (size_t i = 0; i < eval_stack_.size(); ++i)
-      if (eval_stack_[i].what == what) start = i;
-    std::string cycle;
-    for (size_t i = start; i < eval_stack_.size(); ++i) cycle += eval_stack_[i].what + " -> ";
-    auto& d = Error(DiagKind::ConstantCycle, use, "cycle in compile-time evaluation: " + cycle + what);
-    for (size_t i = start; i < eval_stack_.size(); ++i) {
-      std::string next = i + 1 < eval_stack_.size() ? eval_stack_[i + 1].what : what;
-      in_.diags->AddNote(d, eval_stack_[i].range, eval_stack_[i].what + " needs " + next);
-    }
-    return false;
-  }
-  state = EvalState::InProgress;
-  eval_stack_.push_back({std::move(what), decl});
-  return true;
-}
-
-void Sema::PopFrame(EvalState& state) {
-  state = EvalState::Done;
-  eval_stack_.pop_back();
-}
-
-std::optional<ConstVal> Sema::EvalNode(FnCtx& fc, NodeId n, TypeId type, SourceRange site, const std::string& what,
-                                       SourceRange decl) {
-  if (!in_.evaluator) {
+std::optional<ConstVal> CheckAndLowerDriver::EvalNode(FnCtx& fc, NodeId n, TypeId type, SourceRange site,
+                                                      const std::string& what, SourceRange decl) {
+  if (!evaluator_) {
     Error(DiagKind::NotSupported, site, "compile-time evaluation of " + what + " needs an evaluator");
     return std::nullopt;
   }
@@ -57,14 +33,14 @@ std::optional<ConstVal> Sema::EvalNode(FnCtx& fc, NodeId n, TypeId type, SourceR
     mod_.functions[id].params.push_back(out);
     ir::Reg v = LowerAs(lc, n, type);
     if (types_.IsAggregate(type)) lc.b.Copy(out, v, int64_t(types_.SizeOf(type)));
-    else if (type != kVoid) lc.b.Store(types_.IrType(type), v, out);
+    else if (type != kVoid) lc.b.Store(IrType(types_, type), v, out);
     lc.b.Ret();
     lc.b.Finish();
   }
   if (!EnsureClosure(id, site)) return std::nullopt;
   uint64_t size = types_.SizeOf(type);
   std::vector<uint64_t> buffer(size / 8 + 2, 0);
-  auto failure = in_.evaluator->Run(mod_, id, buffer.data(), buffer.size() * sizeof buffer[0]);
+  auto failure = evaluator_->Run(mod_, id, buffer.data(), buffer.size() * sizeof buffer[0]);
   if (failure) {
     ReportEvalFailure(*failure, site, what, decl.begin.Valid() ? decl : site);
     return std::nullopt;
@@ -73,7 +49,7 @@ std::optional<ConstVal> Sema::EvalNode(FnCtx& fc, NodeId n, TypeId type, SourceR
   return ConstFromBytes(type, reinterpret_cast<const uint8_t*>(buffer.data()), site, what);
 }
 
-bool Sema::EnsureClosure(ir::FuncId root, SourceRange site) {
+bool CheckAndLowerDriver::EnsureClosure(ir::FuncId root, SourceRange site) {
   ++epoch_;
   std::vector<ir::FuncId> work{root};
   while (!work.empty()) {
@@ -88,7 +64,7 @@ bool Sema::EnsureClosure(ir::FuncId root, SourceRange site) {
       if (visit_epoch_[c] == epoch_) continue;
       visit_epoch_[c] = epoch_;
       uint32_t s = func_sym_[c];
-      if (s != UINT32_MAX && !EnsureLowered(s, site)) return false;
+      if (s != UINT32_MAX && !EnsureFunctionChecked(s, site)) return false;
       work.push_back(c);
     }
   }
@@ -101,8 +77,8 @@ static uint64_t ReadBits(const uint8_t* p, uint64_t size) {
   return v;
 }
 
-std::optional<ConstVal> Sema::ConstFromBytes(TypeId type, const uint8_t* bytes, SourceRange site,
-                                             const std::string& what) {
+std::optional<ConstVal> CheckAndLowerDriver::ConstFromBytes(TypeId type, const uint8_t* bytes,
+                                                            SourceRange site, const std::string& what) {
   TypeId t = types_.Unqual(type);
   ConstVal v{type};
   if (types_.IsInt(t) || t == kBool) {
@@ -123,7 +99,7 @@ std::optional<ConstVal> Sema::ConstFromBytes(TypeId type, const uint8_t* bytes, 
     uint64_t addr = ReadBits(bytes, 8);
     if (addr == 0) return v;
     if (types_.IsStringLike(t)) {
-      auto s = in_.evaluator->ReadCString(addr);
+      auto s = evaluator_->ReadCString(addr);
       if (s) {
         v.global = StringGlobal(*s);
         return v;
@@ -140,8 +116,8 @@ std::optional<ConstVal> Sema::ConstFromBytes(TypeId type, const uint8_t* bytes, 
   return v;
 }
 
-bool Sema::CheckNoPointers(TypeId type, const uint8_t* bytes, std::string path, SourceRange site,
-                           const std::string& what) {
+bool CheckAndLowerDriver::CheckNoPointers(TypeId type, const uint8_t* bytes, std::string path,
+                                          SourceRange site, const std::string& what) {
   TypeId t = types_.Unqual(type);
   if (types_.IsPointerLike(t)) {
     if (ReadBits(bytes, 8) == 0) return true;
@@ -169,7 +145,8 @@ bool Sema::CheckNoPointers(TypeId type, const uint8_t* bytes, std::string path, 
   return true;
 }
 
-void Sema::ReportEvalFailure(const ir::EvalFailure& f, SourceRange site, const std::string& what, SourceRange decl) {
+void CheckAndLowerDriver::ReportEvalFailure(const ir::EvalFailure& f, SourceRange site,
+                                            const std::string& what, SourceRange decl) {
   using K = ir::EvalFailure::Kind;
   std::string where = f.function.empty() || f.function.rfind("__ct.", 0) == 0 ? "the compile-time expression"
                                                                              : "function `" + f.function + "`";

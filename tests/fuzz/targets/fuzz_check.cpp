@@ -7,9 +7,9 @@
 #include <optional>
 #include <string>
 
-#include "frontend/lexer.h"
-#include "frontend/parser.h"
-#include "frontend/sema.h"
+#include "frontend/check_and_lower.h"
+#include "frontend/syntax/lexer.h"
+#include "frontend/syntax/parser.h"
 #include "ir/evaluator.h"
 #include "ir/verifier.h"
 #include "support/diagnostics.h"
@@ -45,7 +45,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (diags.HasErrors()) return -1;  // the driver checks nothing after a parse error; not kept
   RefusingEvaluator evaluator;
   // No importC: without libclang the importC items are reported, as in a build without it.
-  frontend::SemaInput input{{&ast}, &names, &sources, &diags, &evaluator, nullptr};
+  frontend::CheckAndLowerInput input{{&ast}, &names, &sources, &diags, &evaluator, nullptr};
   ir::Module module;
   bool ok = frontend::CheckAndLower(input, module);
   std::string rendered;

@@ -1,12 +1,12 @@
-// fuzz_parse: the lexer and the parser (src/frontend/lexer.cpp, parse_*.cpp) on arbitrary bytes.
+// fuzz_parse: the lexer and the parser (src/frontend/syntax/lexer.cpp, parse_*.cpp) on arbitrary bytes.
 // Both must turn any input into tokens, an AST and diagnostics without crashing; the token and
 // AST printers (`-print tokens|ast`) and the diagnostic renderer run on what they produced.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
-#include "frontend/lexer.h"
-#include "frontend/parser.h"
+#include "frontend/syntax/lexer.h"
+#include "frontend/syntax/parser.h"
 #include "support/diagnostics.h"
 
 using namespace thrustc;

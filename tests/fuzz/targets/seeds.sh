@@ -51,8 +51,8 @@ EOF
 # Dictionaries: every keyword and punctuator, attribute and scalar type of Thrust; every word of
 # the IR text form.
 {
-  sed -n 's/^THRUSTC_\(KEYWORD\|RESERVED\|PUNCT\)([A-Za-z0-9]*, \("[^"]*"\)).*/\2/p' "$root/src/frontend/token.def"
-  grep -o '{"[A-Za-z]*", kAttr' "$root/src/frontend/check_decl.cpp" | sed 's/{"\([A-Za-z]*\)".*/"@\1"/'
+  sed -n 's/^THRUSTC_\(KEYWORD\|RESERVED\|PUNCT\)([A-Za-z0-9]*, \("[^"]*"\)).*/\2/p' "$root/src/frontend/syntax/token.def"
+  grep -o '{"[A-Za-z]*", kAttr' "$root/src/frontend/sema/check_decl.cpp" | sed 's/{"\([A-Za-z]*\)".*/"@\1"/'
   for w in u8 u16 u32 u64 s8 s16 s32 s64 f32 f64 bool void usize isize ptr Fn array importC import; do echo "\"$w\""; done
 } | sort -u >"$dict/thrust.dict"
 cp "$dict/thrust.dict" "$dict/fuzz_parse.dict"

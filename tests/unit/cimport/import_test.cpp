@@ -6,7 +6,7 @@
 #include <chrono>
 
 #include "cimport/cimport.h"
-#include "frontend/sema_impl.h"
+#include "frontend/sema/sema_impl.h"
 
 using namespace thrustc;
 using namespace thrustc::frontend;

@@ -1,13 +1,13 @@
-// Unit tests for checking and lowering (src/frontend/sema.h) on whole programs, without an
+// Unit tests for checking and lowering (src/frontend/check_and_lower.h) on whole programs, without an
 // evaluator: literal typing and ranges, folding, scopes, return analysis, and the shape of the
 // IR that lowering produces (externals, variadic calls, bounds checks, slots).
 #include <doctest/doctest.h>
 
 #include <string>
 
-#include "frontend/lexer.h"
-#include "frontend/parser.h"
-#include "frontend/sema.h"
+#include "frontend/check_and_lower.h"
+#include "frontend/syntax/lexer.h"
+#include "frontend/syntax/parser.h"
 
 using namespace thrustc;
 using namespace thrustc::frontend;
@@ -27,7 +27,7 @@ struct Run {
     tokens = Lex(f, sources.File(f).text, diags);
     ast = Parse(tokens, sources.File(f).text, names, diags);
     REQUIRE(!diags.HasErrors());
-    SemaInput in{{&ast}, &names, &sources, &diags, nullptr};
+    CheckAndLowerInput in{{&ast}, &names, &sources, &diags, nullptr};
     ok = CheckAndLower(in, module);
   }
   size_t Count(DiagKind kind) const {

@@ -1,9 +1,11 @@
-// Unit tests for the frontend type table (src/frontend/types.cpp): C layout of structs and
+// Unit tests for the frontend type table (src/frontend/sema/types.cpp): C layout of structs and
 // arrays (natural alignment, padding, tail padding, @packed), the implicit and explicit
-// conversion rules of section 6, common integer types and literal ranges.
+// conversion rules of section 6, common integer types and literal ranges, and the IR types
+// lowering gives them (src/frontend/lower/lower_decl.cpp).
 #include <doctest/doctest.h>
 
-#include "frontend/types.h"
+#include "frontend/lower/lowerer.h"
+#include "frontend/sema/types.h"
 
 using namespace thrustc;
 using namespace thrustc::frontend;
@@ -172,10 +174,10 @@ TEST_CASE("literal ranges") {
 
 TEST_CASE("IR types of frontend types") {
   TypeTable t;
-  CHECK(t.IrType(kBool) == ir::Type::I8);
-  CHECK(t.IrType(kU16) == ir::Type::I16);
-  CHECK(t.IrType(kUSize) == ir::Type::I64);
-  CHECK(t.IrType(kF32) == ir::Type::F32);
-  CHECK(t.IrType(t.Slice(kChar)) == ir::Type::Ptr);
-  CHECK(t.IrType(t.Const(kS32)) == ir::Type::I32);
+  CHECK(IrType(t, kBool) == ir::Type::I8);
+  CHECK(IrType(t, kU16) == ir::Type::I16);
+  CHECK(IrType(t, kUSize) == ir::Type::I64);
+  CHECK(IrType(t, kF32) == ir::Type::F32);
+  CHECK(IrType(t, t.Slice(kChar)) == ir::Type::Ptr);
+  CHECK(IrType(t, t.Const(kS32)) == ir::Type::I32);
 }

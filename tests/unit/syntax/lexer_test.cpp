@@ -1,4 +1,4 @@
-// Unit tests for the lexer (src/frontend/lexer.cpp): every token kind, every literal form and
+// Unit tests for the lexer (src/frontend/syntax/lexer.cpp): every token kind, every literal form and
 // escape, every lexer diagnostic, positions, -print tokens, robustness and throughput.
 #include <doctest/doctest.h>
 
@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "frontend/lexer.h"
+#include "frontend/syntax/lexer.h"
 
 using namespace thrustc;
 using namespace thrustc::frontend;
@@ -49,7 +49,7 @@ constexpr Spelled kFixedTokens[] = {
 #define THRUSTC_TOKEN(name, text)
 #define THRUSTC_KEYWORD(name, text) {TokenKind::name, text},
 #define THRUSTC_PUNCT(name, text) {TokenKind::name, text},
-#include "frontend/token.def"
+#include "frontend/syntax/token.def"
 };
 
 }  // namespace

@@ -1,4 +1,4 @@
-// Unit tests for the parser (src/frontend/parse_*.cpp) and the AST printer: every node kind,
+// Unit tests for the parser (src/frontend/syntax/parse_*.cpp) and the AST printer: every node kind,
 // the precedence table of section 5.1, error recovery, robustness and throughput.
 #include <doctest/doctest.h>
 
@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "frontend/lexer.h"
-#include "frontend/parser.h"
+#include "frontend/syntax/lexer.h"
+#include "frontend/syntax/parser.h"
 
 using namespace thrustc;
 using namespace thrustc::frontend;

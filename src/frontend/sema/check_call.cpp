@@ -1,0 +1,305 @@
+// Calls (section 7), builtins (section 8), compile-time calls of `@compiletime` functions
+// (section 10.1), and the aggregate expressions: field access, enum members, struct and array
+// literals.
+#include "frontend/sema/sema_impl.h"
+
+namespace thrustc::frontend {
+
+TypeId Sema::PromoteVariadic(const TypeTable& types, TypeId t) {
+  TypeId u = types.Unqual(t);
+  if (u == kF32) return kF64;
+  if (u == kBool || u == kChar) return kS32;
+  if (types.IsInt(u) && types.IntBits(u) < 32) return types.IsSigned(u) ? kS32 : kU32;
+  return t;
+}
+
+TypeId Sema::CheckArgs(FnCtx& fc, NodeId n, TypeId fn_type, bool variadic, std::string_view callee) {
+  const Ast& ast = AstOf(fc.file);
+  const Node& node = ast[n];
+  auto params = types_.FnParams(fn_type);
+  TypeId ret = types_[fn_type].elem;
+  if (node.c < params.size() || (!variadic && node.c > params.size())) {
+    Error(DiagKind::ArgumentCount, NodeRange(fc.file, n),
+          (callee.empty() ? std::string("this function") : "`" + std::string(callee) + "`") + " takes " + (variadic ? "at least " : "") + std::to_string(params.size()) +
+              " argument" + (params.size() == 1 ? "" : "s") + ", but " + std::to_string(node.c) +
+              (node.c == 1 ? " was" : " were") + " given");
+    for (uint32_t i = 0; i < node.c; ++i) CheckExpr(fc, ast.ListAt(node.b, i));
+    fc.broken = true;
+    return ret;
+  }
+  for (uint32_t i = 0; i < node.c; ++i) {
+    NodeId arg = ast.ListAt(node.b, i);
+    if (i < params.size()) {
+      CheckValue(fc, arg, params[i]);
+      continue;
+    }
+    TypeId t = CheckExpr(fc, arg);
+    if (t == kIntLit || t == kFloatLit) t = DefaultLiteralType(fc, arg);
+    if (t == kVoid) {
+      Error(DiagKind::TypeMismatch, NodeRange(fc.file, arg), "a `void` value cannot be passed");
+      fc.broken = true;
+    }
+  }
+  return ret;
+}
+
+TypeId Sema::CheckCall(FnCtx& fc, NodeId n) {
+  const Ast& ast = AstOf(fc.file);
+  const Node& node = ast[n];
+  FileInfo& info = Info(fc.file);
+  NodeId callee = node.a;
+  if (ast[callee].kind == NodeKind::Name && LookupLocal(fc, ast[callee].a) == UINT32_MAX) {
+    NameId name = ast[callee].a;
+    uint32_t g = LookupGlobal(fc.file, name);
+    if (g == UINT32_MAX) {
+      if (auto it = builtin_names_.find(name); it != builtin_names_.end()) {
+        info.refs[n] = kBuiltinRef | uint32_t(it->second);
+        return CheckBuiltin(fc, n, it->second);
+      }
+    } else if (syms_[g].kind == SymKind::Func) {
+      info.refs[callee] = g + 1;
+      info.refs[n] = g + 1;
+      EnsureSignature(g);
+      const Symbol& sym = syms_[g];
+      info.types[callee] = sym.type;
+      auto q = [&] { return "`" + std::string(Str(name)) + "`"; };
+      TypeId ret = CheckArgs(fc, n, sym.type, sym.variadic, Str(name));
+      if (!syms_[g].compiletime || const_depth_ > 0 || fc.compiletime) return ret;
+      // A call of a @compiletime function in run-time code runs now; its result replaces it.
+      bool all_const = true;
+      for (uint32_t i = 0; i < node.c; ++i) {
+        NodeId arg = ast.ListAt(node.b, i);
+        if (NodeConst(fc.file, arg) || info.types[arg] == kErrorType) continue;
+        auto& d = Error(DiagKind::NotConstant, NodeRange(fc.file, arg),
+                        "argument " + std::to_string(i + 1) + " of compile-time function " + q() +
+                            " is not a compile-time constant");
+        in_.diags->AddNote(d, TokRange(syms_[g].file, syms_[g].tok), q() + " is declared `@compiletime` here");
+        all_const = false;
+      }
+      if (!all_const || fc.broken) {
+        fc.broken = true;
+        return ret;
+      }
+      ++const_depth_;
+      auto v = EvalNode(fc, n, ret, ExprRange(fc.file, n), "the call of " + q());
+      --const_depth_;
+      if (!v) return kErrorType;
+      SetNodeConst(fc.file, n, *v);
+      return ret;
+    }
+  }
+  TypeId t = CheckExpr(fc, callee);
+  if (t == kErrorType) return kErrorType;
+  if (types_.Kind(types_.Unqual(t)) != TypeKind::Fn) {
+    Error(DiagKind::NotCallable, NodeRange(fc.file, callee), "a value of type " + TypeStr(t) + " cannot be called");
+    return kErrorType;
+  }
+  return CheckArgs(fc, n, types_.Unqual(t), false, "");
+}
+
+TypeId Sema::TypeOrExprOfArg(FnCtx& fc, NodeId arg, uint64_t* literal_bytes) {
+  const Ast& ast = AstOf(fc.file);
+  const Node& node = ast[arg];
+  bool named = node.kind == NodeKind::TypeName || node.kind == NodeKind::Name;
+  if (named && !(node.a < prim_names_.size() && prim_names_[node.a])) {
+    uint32_t l = LookupLocal(fc, node.a);
+    if (l != UINT32_MAX) {
+      if (literal_bytes) *literal_bytes = fc.locals[l].literal_bytes;
+      return fc.locals[l].type;
+    }
+    uint32_t g = LookupGlobal(fc.file, node.a);
+    if (g != UINT32_MAX && (syms_[g].kind == SymKind::Const || syms_[g].kind == SymKind::Static ||
+                            syms_[g].kind == SymKind::Func))
+      return EnsureSymbolType(g);
+    if (node.kind == NodeKind::Name) return ResolveTypeName(&fc, fc.file, arg);
+  }
+  switch (node.kind) {
+    case NodeKind::TypeName: case NodeKind::TypePtr: case NodeKind::TypeArray: case NodeKind::TypeConst:
+    case NodeKind::TypeFn: return ResolveType(&fc, fc.file, arg);
+    default: break;
+  }
+  TypeId t = CheckExpr(fc, arg);  // only its type matters: the operand is never evaluated
+  if (t == kIntLit || t == kFloatLit) t = DefaultLiteralType(fc, arg);
+  return t;
+}
+
+TypeId Sema::CheckBuiltin(FnCtx& fc, NodeId n, Builtin which) {
+  const Ast& ast = AstOf(fc.file);
+  const Node& node = ast[n];
+  static constexpr std::string_view kNames[] = {"sizeOf", "alignOf", "halloc", "memcpy", "memmove", "memset"};
+  static constexpr uint32_t kArity[] = {1, 1, 1, 3, 3, 3};
+  std::string q = "`" + std::string(kNames[int(which)]) + "`";
+  if (node.c != kArity[int(which)]) {
+    Error(DiagKind::ArgumentCount, NodeRange(fc.file, n),
+          q + " takes " + std::to_string(kArity[int(which)]) + " argument" + (kArity[int(which)] == 1 ? "" : "s") +
+              ", but " + std::to_string(node.c) + (node.c == 1 ? " was" : " were") + " given");
+    return kErrorType;
+  }
+  NodeId a0 = ast.ListAt(node.b, 0);
+  if (which == Builtin::SizeOf || which == Builtin::AlignOf || which == Builtin::HAlloc) {
+    uint64_t literal_bytes = 0;
+    TypeId t = TypeOrExprOfArg(fc, a0, which == Builtin::SizeOf ? &literal_bytes : nullptr);
+    if (t == kErrorType || !EnsureStructLayout(t, NodeRange(fc.file, a0))) return kErrorType;
+    if (t == kVoid) {
+      Error(DiagKind::TypeMismatch, NodeRange(fc.file, a0), q + " needs a type with a size, found `void`");
+      return kErrorType;
+    }
+    Info(fc.file).types[a0] = t;
+    if (which == Builtin::HAlloc) return types_.PtrTo(types_.Unqual(t));
+    uint64_t v = which == Builtin::SizeOf ? (literal_bytes ? literal_bytes : types_.SizeOf(t)) : types_.AlignOf(t);
+    SetNodeConst(fc.file, n, ConstVal{kUSize, __int128(v)});
+    return kUSize;
+  }
+  bool ok = true;
+  for (uint32_t i = 0; i < 3; ++i) {
+    NodeId arg = ast.ListAt(node.b, i);
+    TypeId t = CheckExpr(fc, arg);
+    if (t == kIntLit) t = Coerce(fc, arg, i == 1 ? kS32 : kUSize) ? (i == 1 ? kS32 : kUSize) : kErrorType;
+    if (t == kErrorType) {
+      ok = false;
+      continue;
+    }
+    bool want_ptr = i == 0 || (i == 1 && which != Builtin::MemSet);
+    if (want_ptr ? !types_.IsPointerLike(t) : !types_.IsInt(types_.Unqual(t))) {
+      Error(DiagKind::TypeMismatch, NodeRange(fc.file, arg),
+            "argument " + std::to_string(i + 1) + " of " + q + " must be " + (want_ptr ? "a pointer" : "an integer") +
+                ", found " + TypeStr(t));
+      ok = false;
+    }
+  }
+  return ok ? kPtr : kErrorType;
+}
+
+TypeId Sema::CheckField(FnCtx& fc, NodeId n) {
+  const Node& node = AstOf(fc.file)[n];
+  TypeId tb = CheckExpr(fc, node.a);
+  if (tb == kErrorType) return kErrorType;
+  TypeId u = types_.Unqual(tb);
+  bool read_only = types_.Kind(tb) == TypeKind::Const;
+  bool by_value = false;
+  TypeId st = kErrorType;
+  if (types_.Kind(u) == TypeKind::Struct) {
+    st = u;
+    by_value = !IsPlace(fc, node.a);
+  } else if (types_.Kind(u) == TypeKind::PtrTo && types_.Kind(types_.Unqual(types_[u].elem)) == TypeKind::Struct) {
+    st = types_.Unqual(types_[u].elem);
+    read_only |= types_.Kind(types_[u].elem) == TypeKind::Const;
+  } else {
+    Error(DiagKind::UnknownField, NodeRange(fc.file, n),
+          "a value of type " + TypeStr(tb) + " has no field `" + std::string(Str(node.b)) + "`");
+    return kErrorType;
+  }
+  if (!EnsureStructLayout(st, NodeRange(fc.file, n))) return kErrorType;
+  const StructInfo& s = types_.Struct(st);
+  for (uint32_t i = 0; i < s.fields.size(); ++i) {
+    if (s.fields[i].name != node.b) continue;
+    Info(fc.file).refs[n] = i | (by_value ? kFieldByValue : 0);
+    TypeId ft = read_only ? types_.Const(s.fields[i].type) : s.fields[i].type;
+    return by_value ? ft : types_.PtrTo(ft);
+  }
+  auto& d = Error(DiagKind::UnknownField, NodeRange(fc.file, n),
+                  "struct `" + std::string(Str(s.name)) + "` has no field `" + std::string(Str(node.b)) + "`");
+  in_.diags->AddNote(d, StructDeclRange(s), "declared here");
+  return kErrorType;
+}
+
+TypeId Sema::CheckEnumAccess(FnCtx& fc, NodeId n) {
+  const Node& node = AstOf(fc.file)[n];
+  uint32_t g = LookupGlobal(fc.file, node.a);
+  std::string q = "`" + std::string(Str(node.a)) + "`";
+  if (g == UINT32_MAX || syms_[g].kind != SymKind::Enum) {
+    Error(g == UINT32_MAX ? DiagKind::UndefinedName : DiagKind::NotAType, NodeRange(fc.file, n),
+          g == UINT32_MAX ? "unknown enum " + q : q + " is not an enum");
+    return kErrorType;
+  }
+  auto& members = enum_members_[syms_[g].value];
+  for (uint32_t m = 0; m < members.size(); ++m) {
+    if (members[m].name != node.b) continue;
+    if (!EnsureEnumMember(g, m, NodeRange(fc.file, n))) return kErrorType;
+    Info(fc.file).consts[n] = enum_members_[syms_[g].value][m].value + 1;
+    return enum_members_[syms_[g].value][m].type;
+  }
+  auto& d = Error(DiagKind::UnknownEnumMember, NodeRange(fc.file, n),
+                  "enum " + q + " has no member `" + std::string(Str(node.b)) + "`");
+  in_.diags->AddNote(d, TokRange(syms_[g].file, syms_[g].tok), "declared here");
+  return kErrorType;
+}
+
+TypeId Sema::CheckStructLit(FnCtx& fc, NodeId n) {
+  const Ast& ast = AstOf(fc.file);
+  const Node& node = ast[n];
+  uint32_t g = LookupGlobal(fc.file, node.a);
+  TypeId st = kErrorType;
+  if (g != UINT32_MAX && (syms_[g].kind == SymKind::Struct || syms_[g].kind == SymKind::Alias))
+    st = types_.Unqual(EnsureSymbolType(g));
+  if (st == kErrorType || types_.Kind(st) != TypeKind::Struct) {
+    Error(g == UINT32_MAX ? DiagKind::UndefinedName : DiagKind::NotAType, NodeRange(fc.file, n),
+          "`" + std::string(Str(node.a)) + "` is not a struct");
+    for (uint32_t i = 0; i < node.c; ++i) CheckExpr(fc, ast[ast.ListAt(node.b, i)].b);
+    return kErrorType;
+  }
+  if (!EnsureStructLayout(st, NodeRange(fc.file, n))) return kErrorType;
+  std::vector<NodeId> given(types_.Struct(st).fields.size(), kNoNode);
+  bool ok = true;
+  for (uint32_t i = 0; i < node.c; ++i) {
+    NodeId init = ast.ListAt(node.b, i);
+    const Node& fi = ast[init];
+    const StructInfo& s = types_.Struct(st);
+    uint32_t idx = UINT32_MAX;
+    for (uint32_t f = 0; f < s.fields.size(); ++f)
+      if (s.fields[f].name == fi.a) idx = f;
+    std::string fq = "`" + std::string(Str(fi.a)) + "`";
+    if (idx == UINT32_MAX) {
+      Error(DiagKind::UnknownField, NodeRange(fc.file, init), "struct `" + std::string(Str(s.name)) + "` has no field " + fq);
+      CheckExpr(fc, fi.b);
+      ok = false;
+      continue;
+    }
+    if (given[idx]) {
+      auto& d = Error(DiagKind::DuplicateField, NodeRange(fc.file, init), "field " + fq + " is given twice");
+      in_.diags->AddNote(d, NodeRange(fc.file, given[idx]), "first given here");
+      ok = false;
+    }
+    given[idx] = init;
+    Info(fc.file).refs[init] = idx;
+    CheckValue(fc, fi.b, s.fields[idx].type);
+  }
+  const StructInfo& s = types_.Struct(st);
+  for (uint32_t f = 0; f < s.fields.size(); ++f) {
+    if (given[f]) continue;
+    Error(DiagKind::MissingField, NodeRange(fc.file, n),
+          "missing field `" + std::string(Str(s.fields[f].name)) + "` in `" + std::string(Str(s.name)) + "` literal");
+    ok = false;
+  }
+  return ok ? st : kErrorType;
+}
+
+TypeId Sema::CheckArrayLit(FnCtx& fc, NodeId n, TypeId expected, bool fixed) {
+  const Ast& ast = AstOf(fc.file);
+  const Node& node = ast[n];
+  TypeId ue = types_.Unqual(expected);
+  TypeKind ek = types_.Kind(ue);
+  TypeId elem = kErrorType;
+  if (fixed && ek == TypeKind::FixedArray) elem = types_[ue].elem;
+  if (!fixed && (ek == TypeKind::Slice || ek == TypeKind::PtrTo)) elem = types_[ue].elem;
+  uint32_t first = 0;
+  if (elem == kErrorType) {
+    if (node.c == 0) {
+      Error(DiagKind::TypeMismatch, NodeRange(fc.file, n), "cannot tell the element type of an empty array literal");
+      return kErrorType;
+    }
+    NodeId a0 = ast.ListAt(node.b, 0);
+    TypeId t = CheckExpr(fc, a0);
+    if (t == kIntLit || t == kFloatLit) t = DefaultLiteralType(fc, a0);
+    if (t == kErrorType) return kErrorType;
+    elem = types_.Kind(t) == TypeKind::Const && !types_.IsPointerLike(t) ? types_.Unqual(t) : t;
+    Coerce(fc, a0, elem);
+    first = 1;
+  }
+  bool ok = true;
+  for (uint32_t i = first; i < node.c; ++i) ok &= CheckValue(fc, ast.ListAt(node.b, i), elem) != kErrorType;
+  if (!ok) return kErrorType;
+  return fixed ? types_.FixedArray(elem, node.c) : types_.Slice(elem);
+}
+
+}  // namespace thrustc::frontend

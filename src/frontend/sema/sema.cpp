@@ -1,0 +1,83 @@
+// The checker's shared helpers and its start: sets up the side tables, collects every top-level
+// declaration of every file (and importC's) and gives every function its signature. The
+// check-and-lower driver (src/frontend/check_and_lower.cpp) then checks them in source order.
+#include "frontend/sema/sema_impl.h"
+
+namespace thrustc::frontend {
+
+namespace {
+constexpr std::string_view kPrimitiveSpellings[] = {
+    "", "void", "bool", "char", "s8", "s16", "s32", "s64", "ssize", "u8", "u16", "u32", "u64",
+    "usize", "f32", "f64", "", "", "", "ptr"};
+constexpr std::string_view kUnsupported[] = {"u128", "s128", "f80", "f128", "fppc_128", "addr"};
+constexpr std::pair<std::string_view, Builtin> kBuiltins[] = {
+    {"sizeOf", Builtin::SizeOf}, {"alignOf", Builtin::AlignOf}, {"halloc", Builtin::HAlloc},
+    {"memcpy", Builtin::MemCpy}, {"memmove", Builtin::MemMove}, {"memset", Builtin::MemSet}};
+}  // namespace
+
+Sema::Sema(const CheckInput& in) : in_(in), names_(in.names) {}
+
+Diagnostic& Sema::Error(DiagKind kind, SourceRange r, std::string msg) {
+  return in_.diags->Report(kind, r, std::move(msg));
+}
+
+SourceRange Sema::ExprRange(uint32_t file, NodeId n) const {
+  const Ast& ast = *files_[file].ast;
+  for (;;) {
+    const Node& node = ast[n];
+    switch (node.kind) {
+      case NodeKind::Call: case NodeKind::Binary: case NodeKind::Assign: case NodeKind::Index:
+      case NodeKind::Field: case NodeKind::Cast: case NodeKind::Postfix:
+        if (node.a) {
+          n = node.a;
+          continue;
+        }
+        return ast.Range(n);
+      default: return ast.Range(n);
+    }
+  }
+}
+
+uint32_t Sema::LookupGlobal(uint32_t file, NameId name) const {
+  const auto& priv = files_[file].private_syms;
+  if (auto it = priv.find(name); it != priv.end()) return it->second;
+  if (auto it = public_syms_.find(name); it != public_syms_.end()) return it->second;
+  return UINT32_MAX;
+}
+
+void Sema::Collect() {
+  std::vector<TypeId> prim;
+  for (uint32_t i = 0; i < kPrimitiveCount; ++i) {
+    if (kPrimitiveSpellings[i].empty()) continue;
+    NameId id = names_->Intern(kPrimitiveSpellings[i]);
+    if (prim.size() <= id) prim.resize(id + 1, 0);
+    prim[id] = i + 1;
+  }
+  for (auto s : kUnsupported) {
+    NameId id = names_->Intern(s);
+    if (prim.size() <= id) prim.resize(id + 1, 0);
+    prim[id] = UINT32_MAX;
+  }
+  prim_names_ = std::move(prim);
+  for (auto& [s, b] : kBuiltins) builtin_names_.emplace(names_->Intern(s), b);
+  main_name_ = names_->Intern("main");
+
+  files_.resize(in_.files.size());
+  size_t total_nodes = 0;
+  for (const Ast* a : in_.files) total_nodes += a->nodes.size();
+  consts_.reserve(total_nodes / 4 + 16);  // literals are about a quarter of all nodes
+  for (uint32_t f = 0; f < files_.size(); ++f) {
+    FileInfo& info = files_[f];
+    info.ast = in_.files[f];
+    size_t n = info.ast->nodes.size();
+    info.types.assign(n, kErrorType);
+    info.refs.assign(n, 0);
+    info.consts.assign(n, 0);
+  }
+  for (uint32_t f = 0; f < files_.size(); ++f) CollectFile(f);
+  if (in_.c_decls) DeclareCImports();  // imported C declarations get their signatures on use
+  for (uint32_t s = 0; s < syms_.size(); ++s)
+    if (syms_[s].kind == SymKind::Func && syms_[s].file != kCFile) EnsureSignature(s);
+}
+
+}  // namespace thrustc::frontend

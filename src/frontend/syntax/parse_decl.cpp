@@ -1,0 +1,175 @@
+// Parser, declarations: top-level items (fn, var/const/static, struct, enum, type, import,
+// importC) and attributes. Local var/const/static declarations reuse ParseVarDecl.
+#include "frontend/syntax/parser_impl.h"
+
+namespace thrustc::frontend {
+
+// item = fn_item | var_decl | struct_item | enum_item | type_alias | import_item
+NodeId Parser::ParseItem() {
+  switch (Peek()) {
+    case TokenKind::KwFn: return ParseFn();
+    case TokenKind::KwVar:
+    case TokenKind::KwConst:
+    case TokenKind::KwStatic: return ParseVarDecl();
+    case TokenKind::KwStruct: return ParseStruct();
+    case TokenKind::KwEnum: return ParseEnum();
+    case TokenKind::KwType: return ParseTypeAlias();
+    case TokenKind::KwImport:
+    case TokenKind::KwImportC: return ParseImport();
+    default:
+      if (IsReservedWord(Peek())) {
+        ReportReserved(Advance());
+        panic_ = true;  // skip the rest of whatever the reserved word started
+        return kNoNode;
+      }
+      ErrorExpected("a declaration (`fn`, `var`, `const`, `static`, `struct`, `enum`, `type`, `import`)");
+      return kNoNode;
+  }
+}
+
+// attrs = { ATTRIBUTE [ "(" literal ")" ] }
+ListRef Parser::ParseAttrs() {
+  uint32_t start = uint32_t(ast_.attrs.size());
+  while (At(TokenKind::Attribute)) {
+    TokenId tok = Advance();
+    NameId name = names_.Intern(Text(tok).substr(1));
+    NodeId arg = kNoNode;
+    if (Accept(TokenKind::LParen)) {
+      arg = ParseLiteral();
+      Expect(TokenKind::RParen);
+    }
+    ast_.attrs.push_back({name, tok, arg});
+  }
+  return {start, uint32_t(ast_.attrs.size()) - start};
+}
+
+// fn_item = "fn" IDENT "(" [ param { "," param } [","] ] ")" [ type ] attrs ( block | ";" )
+// param   = IDENT ":" type
+NodeId Parser::ParseFn() {
+  Advance();  // fn
+  FnDecl fn{};
+  if (!ExpectIdentifier(&fn.name_tok, "a function name")) return kNoNode;
+  fn.name = InternTok(fn.name_tok);
+  Expect(TokenKind::LParen);
+  uint32_t param_start = uint32_t(ast_.params.size());
+  while (!panic_ && !At(TokenKind::RParen) && !At(TokenKind::Eof)) {
+    Param param{};
+    if (!ExpectIdentifier(&param.tok, "a parameter name")) break;
+    param.name = InternTok(param.tok);
+    Expect(TokenKind::Colon);
+    param.type = ParseType();
+    ast_.params.push_back(param);
+    if (!Accept(TokenKind::Comma)) break;
+  }
+  fn.params = {param_start, uint32_t(ast_.params.size()) - param_start};
+  Expect(TokenKind::RParen);
+  if (!panic_ && !At(TokenKind::Attribute) && !At(TokenKind::LBrace) && !At(TokenKind::Semicolon))
+    fn.ret_type = ParseType();
+  fn.attrs = ParseAttrs();
+  if (!panic_ && !Accept(TokenKind::Semicolon)) {
+    if (At(TokenKind::LBrace)) {
+      fn.body = ParseBlock();
+    } else {
+      ErrorExpected("`{` or `;`");
+    }
+  }
+  ast_.fns.push_back(fn);
+  return Add(NodeKind::FnItem, fn.name_tok, uint32_t(ast_.fns.size() - 1));
+}
+
+// var_decl = ( "var" | "const" | "static" [ "mut" ] ) IDENT ":" type attrs [ "=" expr ] ";"
+NodeId Parser::ParseVarDecl() {
+  TokenKind kw = Peek();
+  Advance();
+  VarDecl var{};
+  var.storage = kw == TokenKind::KwVar     ? Storage::Var
+                : kw == TokenKind::KwConst ? Storage::Const
+                                           : Storage::Static;
+  if (kw == TokenKind::KwStatic) var.is_mut = Accept(TokenKind::KwMut);
+  if (!ExpectIdentifier(&var.name_tok, "a variable name")) return kNoNode;
+  var.name = InternTok(var.name_tok);
+  if (Expect(TokenKind::Colon, "`:` and a type (the type of a declaration is mandatory)"))
+    var.type = ParseType();
+  var.attrs = ParseAttrs();
+  if (!panic_ && Accept(TokenKind::Assign)) var.init = ParseExpr();
+  if (!panic_) Expect(TokenKind::Semicolon);
+  ast_.vars.push_back(var);
+  return Add(NodeKind::VarItem, var.name_tok, uint32_t(ast_.vars.size() - 1));
+}
+
+// struct_item = "struct" IDENT attrs "{" [ field { ( "," | ";" ) field } [ "," | ";" ] ] "}"
+// field       = IDENT ":" type
+NodeId Parser::ParseStruct() {
+  Advance();  // struct
+  StructDecl decl{};
+  if (!ExpectIdentifier(&decl.name_tok, "a struct name")) return kNoNode;
+  decl.name = InternTok(decl.name_tok);
+  decl.attrs = ParseAttrs();
+  uint32_t start = uint32_t(ast_.fields.size());
+  if (Expect(TokenKind::LBrace)) {
+    while (!panic_ && !At(TokenKind::RBrace) && !At(TokenKind::Eof)) {
+      FieldDecl field{};
+      if (!ExpectIdentifier(&field.tok, "a field name")) break;
+      field.name = InternTok(field.tok);
+      Expect(TokenKind::Colon);
+      field.type = ParseType();
+      ast_.fields.push_back(field);
+      if (!Accept(TokenKind::Comma) && !Accept(TokenKind::Semicolon)) break;
+    }
+    Expect(TokenKind::RBrace, "`,` or `}`");
+  }
+  decl.fields = {start, uint32_t(ast_.fields.size()) - start};
+  ast_.structs.push_back(decl);
+  return Add(NodeKind::StructItem, decl.name_tok, uint32_t(ast_.structs.size() - 1));
+}
+
+// enum_item = "enum" IDENT attrs "{" { member ( ";" | "," ) } [ member ] "}"
+// member    = IDENT ":" type [ "=" expr ]
+NodeId Parser::ParseEnum() {
+  Advance();  // enum
+  EnumDecl decl{};
+  if (!ExpectIdentifier(&decl.name_tok, "an enum name")) return kNoNode;
+  decl.name = InternTok(decl.name_tok);
+  decl.attrs = ParseAttrs();
+  uint32_t start = uint32_t(ast_.members.size());
+  if (Expect(TokenKind::LBrace)) {
+    while (!panic_ && !At(TokenKind::RBrace) && !At(TokenKind::Eof)) {
+      EnumMemberDecl member{};
+      if (!ExpectIdentifier(&member.tok, "an enum member name")) break;
+      member.name = InternTok(member.tok);
+      if (Expect(TokenKind::Colon, "`:` and the member's type")) member.type = ParseType();
+      if (!panic_ && Accept(TokenKind::Assign)) member.value = ParseExpr();
+      ast_.members.push_back(member);
+      if (!Accept(TokenKind::Semicolon) && !Accept(TokenKind::Comma)) break;
+    }
+    Expect(TokenKind::RBrace, "`;` or `}`");
+  }
+  decl.members = {start, uint32_t(ast_.members.size()) - start};
+  ast_.enums.push_back(decl);
+  return Add(NodeKind::EnumItem, decl.name_tok, uint32_t(ast_.enums.size() - 1));
+}
+
+// type_alias = "type" IDENT "=" type ";"
+NodeId Parser::ParseTypeAlias() {
+  Advance();  // type
+  TokenId name_tok;
+  if (!ExpectIdentifier(&name_tok, "a type name")) return kNoNode;
+  NodeId type = kNoNode;
+  if (Expect(TokenKind::Assign)) type = ParseType();
+  if (!panic_) Expect(TokenKind::Semicolon);
+  return Add(NodeKind::TypeAliasItem, name_tok, InternTok(name_tok), type);
+}
+
+// import_item = ( "import" | "importC" ) STRING ";"
+NodeId Parser::ParseImport() {
+  TokenId kw = Advance();
+  NodeKind kind = tokens_.kinds[kw] == TokenKind::KwImport ? NodeKind::ImportItem
+                                                           : NodeKind::ImportCItem;
+  TokenId path_tok = pos_;
+  if (!Expect(TokenKind::StringLiteral, "a string with the path")) return kNoNode;
+  uint32_t index = AddString(path_tok);
+  Expect(TokenKind::Semicolon);
+  return Add(kind, path_tok, index);
+}
+
+}  // namespace thrustc::frontend

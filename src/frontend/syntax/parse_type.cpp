@@ -1,0 +1,70 @@
+// Parser, types (section 2): names (primitives are plain TypeName nodes; the checker gives them
+// meaning), `ptr[T]`, `array[T; N]`, `array[T]`, `const T` and `Fn[T1, T2] -> R`.
+#include "frontend/syntax/parser_impl.h"
+
+namespace thrustc::frontend {
+
+// type = "const" type | IDENT [ "[" ... ]          (see ParseTypeConstructor)
+NodeId Parser::ParseType() {
+  DepthGuard guard(*this);
+  if (!guard.ok) return AddError();
+  TokenId tok = pos_;
+  if (Accept(TokenKind::KwConst)) {
+    NodeId inner = ParseType();
+    return Add(NodeKind::TypeConst, tok, inner);
+  }
+  // `addr` lexes as a reserved word, but as a type it is one of the unsupported wide/address
+  // types that the checker rejects with a type error, like `u128`.
+  if (At(TokenKind::KwAddr)) return Add(NodeKind::TypeName, Advance(), InternTok(tok));
+  if (IsReservedWord(Peek())) {
+    ReportReserved(Advance());
+    return Add(NodeKind::ErrorNode, tok);
+  }
+  if (!At(TokenKind::Identifier)) {
+    ErrorExpected("a type");
+    return AddError();
+  }
+  Advance();
+  if (At(TokenKind::LBracket)) return ParseTypeConstructor(tok);
+  return Add(NodeKind::TypeName, tok, InternTok(tok));
+}
+
+// type_ctor = "ptr" "[" type "]" | "array" "[" type [ ";" expr ] "]" | fn_type
+NodeId Parser::ParseTypeConstructor(TokenId name_tok) {
+  std::string_view name = Text(name_tok);
+  if (name == "Fn") return ParseFnType(name_tok);
+  if (name != "ptr" && name != "array") {
+    ErrorAt(pos_, "`" + std::string(name) + "` does not take type arguments; only `ptr[T]`, "
+                  "`array[T; N]` and `Fn[...] -> R` do");
+    return AddError();
+  }
+  Advance();  // [
+  NodeId elem = ParseType();
+  NodeId result;
+  if (name == "ptr") {
+    result = Add(NodeKind::TypePtr, name_tok, elem);
+  } else {
+    NodeId length = kNoNode;
+    if (!panic_ && Accept(TokenKind::Semicolon)) length = ParseExpr();
+    result = Add(NodeKind::TypeArray, name_tok, elem, length);
+  }
+  if (!panic_) Expect(TokenKind::RBracket);
+  return result;
+}
+
+// fn_type = "Fn" "[" [ type { "," type } [ "," ] ] "]" [ "->" type ]
+NodeId Parser::ParseFnType(TokenId fn_tok) {
+  Advance();  // [
+  size_t mark = Mark();
+  while (!panic_ && !At(TokenKind::RBracket) && !At(TokenKind::Eof)) {
+    scratch_.push_back(ParseType());
+    if (!Accept(TokenKind::Comma)) break;
+  }
+  if (!panic_) Expect(TokenKind::RBracket, "`,` or `]`");
+  NodeId ret = kNoNode;
+  if (!panic_ && Accept(TokenKind::Arrow)) ret = ParseType();
+  ListRef params = Commit(mark);
+  return Add(NodeKind::TypeFn, fn_tok, params.start, params.count, ret);
+}
+
+}  // namespace thrustc::frontend
