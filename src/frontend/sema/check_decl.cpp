@@ -148,6 +148,7 @@ void Sema::CollectFile(uint32_t file) {
           continue;
         }
         sym.kind = v.storage == Storage::Const ? SymKind::Const : SymKind::Static;
+        if (!CheckModifiers(file, v, false)) sym.broken = true;
         CheckAttributes(file, v.attrs, sym.kind == SymKind::Const ? kVarAttrs : kStaticAttrs, sym);
         break;
       }
@@ -276,6 +277,37 @@ void Sema::CheckFunction(uint32_t s) {
   syms_[s].broken = fc.broken;
   if (!fc.broken) FunctionChecked(s, fc);
   const_depth_ = saved_depth;
+}
+
+// Modifier words (3.2): `volatile` is accepted (every access of a variable is already a memory
+// access in thrustc's IR); atomic variables and thread-local statics are not supported yet;
+// thread words on a local are ignored with a warning.
+bool Sema::CheckModifiers(uint32_t file, const VarDecl& v, bool local) {
+  bool ok = true;
+  for (uint32_t i = 0; i < 32; ++i) {
+    if (!(v.modifiers >> i & 1)) continue;
+    Modifier m = Modifier(i);
+    std::string word = "`" + std::string(ModifierSpelling(m)) + "`";
+    switch (FamilyOf(m)) {
+      case ModifierFamily::Volatile: break;
+      case ModifierFamily::Atomic:
+        Error(DiagKind::NotSupported, TokRange(file, v.modifier_tok),
+              "atomic variables (" + word + ") are not supported yet");
+        ok = false;
+        break;
+      case ModifierFamily::Thread:
+        if (local) {
+          Error(DiagKind::IgnoredModifier, TokRange(file, v.modifier_tok),
+                word + " applies to statics; on a local variable it is ignored");
+        } else {
+          Error(DiagKind::NotSupported, TokRange(file, v.modifier_tok),
+                "thread-local statics (" + word + ") are not supported yet");
+          ok = false;
+        }
+        break;
+    }
+  }
+  return ok;
 }
 
 }  // namespace thrustc::frontend

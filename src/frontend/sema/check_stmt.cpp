@@ -153,9 +153,10 @@ void Sema::CheckLocalDecl(FnCtx& fc, NodeId n) {
   Symbol sym{v.storage == Storage::Var ? SymKind::Var : v.storage == Storage::Const ? SymKind::Const : SymKind::Static};
   sym.file = fc.file, sym.name = v.name, sym.tok = v.name_tok, sym.init = v.init, sym.is_mut = v.is_mut;
   CheckAttributes(fc.file, v.attrs, kAttrAlign, sym);
-  TypeId t = ResolveType(&fc, fc.file, v.type);
-  if (t != kErrorType && !EnsureStructLayout(t, NodeRange(fc.file, v.type))) t = kErrorType;
-  if (t == kVoid) {
+  if (!CheckModifiers(fc.file, v, true)) fc.broken = true;
+  TypeId t = v.type ? ResolveType(&fc, fc.file, v.type) : InferLocalType(fc, v);
+  if (t != kErrorType && !EnsureStructLayout(t, NodeRange(fc.file, v.type ? v.type : v.init))) t = kErrorType;
+  if (t == kVoid && v.type) {
     Error(DiagKind::TypeMismatch, NodeRange(fc.file, v.type), "a variable cannot have type `void`");
     t = kErrorType;
   }
@@ -164,7 +165,7 @@ void Sema::CheckLocalDecl(FnCtx& fc, NodeId n) {
   auto what = [&] { return "constant `" + std::string(Str(v.name)) + "`"; };
   if (sym.kind == SymKind::Var) {
     if (v.init) {
-      CheckValue(fc, v.init, t);
+      if (v.type) CheckValue(fc, v.init, t);
       const Node& init = ast[v.init];
       TypeKind k = types_.Kind(types_.Unqual(t));
       if (k == TypeKind::Slice && init.kind == NodeKind::StringLit) sym.literal_bytes = ast.strings[init.a].size() + 1;
@@ -184,6 +185,25 @@ void Sema::CheckLocalDecl(FnCtx& fc, NodeId n) {
   }
   uint32_t idx = DeclareLocal(fc, std::move(sym));
   Info(fc.file).refs[n] = kLocalRef | idx;
+}
+
+// `var x := e` (3.2): the type of `e`, with untyped literals at their default types (s32, else
+// s64 or u64; f64), a string literal as `array[char]`, and a top-level `const` dropped (the
+// variable is a copy). `nullptr` and void calls have no type to give.
+TypeId Sema::InferLocalType(FnCtx& fc, const VarDecl& v) {
+  TypeId t = CheckExpr(fc, v.init);
+  if (t == kIntLit || t == kFloatLit) return DefaultLiteralType(fc, v.init);
+  std::string name = "`" + std::string(Str(v.name)) + "`";
+  if (t == kNull || t == kVoid) {
+    Error(DiagKind::CannotInferType, NodeRange(fc.file, v.init),
+          "cannot infer the type of " + name + " from " + (t == kNull ? "`nullptr`" : "a call that returns nothing") +
+              "; write its type: `var " + std::string(Str(v.name)) + ": T = ...`");
+    return kErrorType;
+  }
+  if (t == kErrorType) return t;
+  TypeId u = types_.Unqual(t);
+  if (u != t) Coerce(fc, v.init, u);
+  return u;
 }
 
 }  // namespace thrustc::frontend

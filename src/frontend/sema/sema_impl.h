@@ -142,6 +142,7 @@ class Sema {
   // --- declarations (check_decl.cpp)
   void CollectFile(uint32_t file);
   void CheckAttributes(uint32_t file, ListRef attrs, uint32_t allowed, Symbol& sym);
+  bool CheckModifiers(uint32_t file, const VarDecl& v, bool local);
   bool EnsureSignature(uint32_t sym);
   void CheckMain(uint32_t sym);
   TypeId ResolveType(FnCtx* fc, uint32_t file, NodeId n);
@@ -167,6 +168,7 @@ class Sema {
   void NoteAddressYielding(Diagnostic& d, FnCtx& fc, NodeId operand);
   bool CheckBlock(FnCtx& fc, NodeId n, bool new_scope = true);
   void CheckLocalDecl(FnCtx& fc, NodeId n);
+  TypeId InferLocalType(FnCtx& fc, const VarDecl& v);
   uint32_t DeclareLocal(FnCtx& fc, Symbol sym);
   bool CheckScoped(FnCtx& fc, NodeId n);
   bool InitStatic(FnCtx& fc, Symbol& sym, std::string what);

@@ -105,6 +105,18 @@ struct Attr {
 
 enum class Storage : uint8_t { Var, Const, Static };
 
+// Modifier words of a declaration (modifiers.def).
+enum class Modifier : uint8_t {
+#define THRUSTC_MODIFIER(name, text, family) name,
+#include "frontend/syntax/modifiers.def"
+#undef THRUSTC_MODIFIER
+};
+enum class ModifierFamily : uint8_t { Volatile, Atomic, Thread };
+ModifierFamily FamilyOf(Modifier m);
+std::string_view ModifierSpelling(Modifier m);
+// The modifier spelled `word`, if it is one.
+bool LookUpModifier(std::string_view word, Modifier* out);
+
 struct FnDecl {
   NameId name;
   TokenId name_tok;
@@ -125,9 +137,12 @@ struct VarDecl {
   TokenId name_tok;
   Storage storage;
   bool is_mut;       // `static mut`
-  NodeId type;
+  NodeId type;       // 0 = inferred from the initializer (`var x := e`)
   NodeId init;       // 0 = none
-  ListRef attrs;
+  ListRef attrs;     // before the `:` and after the type, in source order
+  uint32_t modifiers = 0;         // bit (1 << Modifier) for each modifier word
+  TokenId modifier_tok = 0;       // the first modifier word, for diagnostics
+  bool Has(Modifier m) const { return modifiers >> uint32_t(m) & 1; }
 };
 
 struct StructDecl {

@@ -77,7 +77,9 @@ NodeId Parser::ParseFn() {
   return Add(NodeKind::FnItem, fn.name_tok, uint32_t(ast_.fns.size() - 1));
 }
 
-// var_decl = ( "var" | "const" | "static" [ "mut" ] ) IDENT ":" type attrs [ "=" expr ] ";"
+// var_decl = ( "var" | "const" | "static" [ "mut" ] ) { MODIFIER } IDENT attrs
+//            ( ":" type attrs | ":" (only `var`, then "=" is required) ) [ "=" expr ] ";"
+// `var x := e` takes its type from `e`; `:=` is the `:` of an absent type followed by `=`.
 NodeId Parser::ParseVarDecl() {
   TokenKind kw = Peek();
   Advance();
@@ -86,15 +88,39 @@ NodeId Parser::ParseVarDecl() {
                 : kw == TokenKind::KwConst ? Storage::Const
                                            : Storage::Static;
   if (kw == TokenKind::KwStatic) var.is_mut = Accept(TokenKind::KwMut);
+  ParseModifiers(var);
   if (!ExpectIdentifier(&var.name_tok, "a variable name")) return kNoNode;
   var.name = InternTok(var.name_tok);
-  if (Expect(TokenKind::Colon, "`:` and a type (the type of a declaration is mandatory)"))
-    var.type = ParseType();
-  var.attrs = ParseAttrs();
+  uint32_t attr_start = uint32_t(ast_.attrs.size());
+  ParseAttrs();
+  if (Expect(TokenKind::Colon, "`:` and a type, or `:=` and a value")) {
+    if (At(TokenKind::Assign) && var.storage != Storage::Var) {
+      ErrorAt(pos_, std::string(var.storage == Storage::Const ? "a constant" : "a static") +
+                        " needs its type: write `name: T = value` (only `var` infers it with `:=`)");
+      panic_ = true;
+    } else if (!At(TokenKind::Assign)) {
+      var.type = ParseType();
+    }
+  }
+  ParseAttrs();
+  var.attrs = {attr_start, uint32_t(ast_.attrs.size()) - attr_start};
   if (!panic_ && Accept(TokenKind::Assign)) var.init = ParseExpr();
+  if (!panic_ && !var.type && !var.init) ErrorExpected("`=` and a value (`var x := value;`)");
   if (!panic_) Expect(TokenKind::Semicolon);
   ast_.vars.push_back(var);
   return Add(NodeKind::VarItem, var.name_tok, uint32_t(ast_.vars.size() - 1));
+}
+
+// Modifier words stand before the name; one that is also the name (`var volatile: s32`) is the
+// name: a word is a modifier only when another identifier follows it.
+void Parser::ParseModifiers(VarDecl& var) {
+  Modifier m;
+  while (At(TokenKind::Identifier) && Peek(1) == TokenKind::Identifier && LookUpModifier(Text(pos_), &m)) {
+    if (!var.modifiers) var.modifier_tok = pos_;
+    if (var.Has(m)) ErrorAt(pos_, "modifier `" + std::string(ModifierSpelling(m)) + "` is written twice");
+    var.modifiers |= 1u << uint32_t(m);
+    Advance();
+  }
 }
 
 // struct_item = "struct" IDENT attrs "{" [ field { ( "," | ";" ) field } [ "," | ";" ] ] "}"

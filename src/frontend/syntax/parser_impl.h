@@ -112,6 +112,7 @@ class Parser {
   NodeId ParseItem();
   NodeId ParseFn();
   NodeId ParseVarDecl();
+  void ParseModifiers(VarDecl& var);
   NodeId ParseStruct();
   NodeId ParseEnum();
   NodeId ParseTypeAlias();

@@ -466,8 +466,7 @@ TEST_CASE("parser: UnexpectedToken names what was expected and what was found") 
   CHECK(d.range.begin.offset == 15);
   CHECK(ParseRun{"fn f("}.Messages() == "UnexpectedToken: expected `)`, found end of file\n");
   CHECK(ParseRun{"var x = 1;"}.Messages() ==
-        "UnexpectedToken: expected `:` and a type (the type of a declaration is mandatory), "
-        "found `=`\n");
+        "UnexpectedToken: expected `:` and a type, or `:=` and a value, found `=`\n");
 }
 
 TEST_CASE("parser: recovery reports several errors without cascades") {
