@@ -20,6 +20,7 @@
 #include "driver/timed_evaluator.h"
 #include "cimport/cimport.h"
 #include "frontend/check_and_lower.h"
+#include "frontend/directives.h"
 #include "frontend/syntax/lexer.h"
 #include "frontend/syntax/parser.h"
 #include "ctjit/jit.h"
@@ -50,6 +51,7 @@ struct Compilation {
   std::deque<frontend::TokenList> tokens;  // deques: addresses stay stable as files are added
   std::deque<frontend::Ast> asts;
   std::vector<std::string> loaded_paths;   // canonical paths, to load each import once
+  frontend::DirectiveEffects directives;   // what the files' `directive`s add
   ir::Module module;
   PhaseTimer timer;
   uint64_t lines = 0;
@@ -94,6 +96,7 @@ void LoadImports(Compilation& c) {
   for (size_t i = 0; i < c.asts.size(); ++i) {
     const frontend::Ast& ast = c.asts[i];
     fs::path dir = fs::path(c.sources.File(ast.file).path).parent_path();
+    frontend::ApplyDirectives(ast, c.sources, c.diags, c.directives);
     for (frontend::NodeId item : ast.items) {
       if (ast[item].kind != frontend::NodeKind::ImportItem) continue;
       std::string path = (dir / ast.strings[ast[item].a]).string();
@@ -359,6 +362,8 @@ bool ImportC(Compilation& c, frontend::CDecls& out) {
     return false;
   }
   cimport::ImportOptions options{c.options.include_dirs, c.options.defines, &c.sources, c.options.cimport_cache};
+  for (const std::string& dir : c.directives.c_include_dirs) options.include_dirs.push_back(dir);
+  for (const std::string& def : c.directives.c_defines) options.defines.push_back(def);
   return importer->import_headers(requests, options, out, c.diags);
 }
 

@@ -190,7 +190,7 @@ void AstPrinter::PrintItem(NodeId id, int indent) {
     case NodeKind::TypeAliasItem:
       Line(indent, "TypeAliasItem " + std::string(Name(n.a)) + " = " + TypeText(n.b));
       return;
-    default: {  // ImportItem, ImportCItem
+    default: {  // ImportItem, ImportCItem, DirectiveItem
       std::string s = std::string(NodeKindName(n.kind)) + " ";
       AppendQuoted(s, ast_.strings[n.a], '"');
       Line(indent, s);
@@ -206,7 +206,7 @@ void AstPrinter::PrintNode(NodeId id, int indent) {
   switch (n.kind) {
     case NodeKind::FnItem: case NodeKind::VarItem: case NodeKind::StructItem:
     case NodeKind::EnumItem: case NodeKind::TypeAliasItem: case NodeKind::ImportItem:
-    case NodeKind::ImportCItem:
+    case NodeKind::ImportCItem: case NodeKind::DirectiveItem:
       return PrintItem(id, indent);
     case NodeKind::TypeName: case NodeKind::TypePtr: case NodeKind::TypeArray:
     case NodeKind::TypeConst: case NodeKind::TypeFn:

@@ -15,14 +15,15 @@ NodeId Parser::ParseItem() {
     case TokenKind::KwEnum: return ParseEnum();
     case TokenKind::KwType: return ParseTypeAlias();
     case TokenKind::KwImport:
-    case TokenKind::KwImportC: return ParseImport();
+    case TokenKind::KwImportC:
+    case TokenKind::KwDirective: return ParseImport();
     default:
       if (IsReservedWord(Peek())) {
         ReportReserved(Advance());
         panic_ = true;  // skip the rest of whatever the reserved word started
         return kNoNode;
       }
-      ErrorExpected("a declaration (`fn`, `var`, `const`, `static`, `struct`, `enum`, `type`, `import`)");
+      ErrorExpected("a declaration (`fn`, `const`, `static`, `struct`, `enum`, `type`, `import`, `directive`)");
       return kNoNode;
   }
 }
@@ -186,13 +187,16 @@ NodeId Parser::ParseTypeAlias() {
   return Add(NodeKind::TypeAliasItem, name_tok, InternTok(name_tok), type);
 }
 
-// import_item = ( "import" | "importC" ) STRING ";"
+// import_item = ( "import" | "importC" | "directive" ) STRING ";"
 NodeId Parser::ParseImport() {
   TokenId kw = Advance();
-  NodeKind kind = tokens_.kinds[kw] == TokenKind::KwImport ? NodeKind::ImportItem
-                                                           : NodeKind::ImportCItem;
+  TokenKind k = tokens_.kinds[kw];
+  NodeKind kind = k == TokenKind::KwImport    ? NodeKind::ImportItem
+                  : k == TokenKind::KwImportC ? NodeKind::ImportCItem
+                                              : NodeKind::DirectiveItem;
   TokenId path_tok = pos_;
-  if (!Expect(TokenKind::StringLiteral, "a string with the path")) return kNoNode;
+  if (!Expect(TokenKind::StringLiteral, k == TokenKind::KwDirective ? "a string with the flag" : "a string with the path"))
+    return kNoNode;
   uint32_t index = AddString(path_tok);
   Expect(TokenKind::Semicolon);
   return Add(kind, path_tok, index);

@@ -54,6 +54,7 @@ NodeId Parser::ParseStatement() {
     case TokenKind::KwType:
     case TokenKind::KwImport:
     case TokenKind::KwImportC:
+    case TokenKind::KwDirective:
       ErrorAt(pos_, "`" + std::string(Text(pos_)) + "` declarations are allowed only at the top level");
       Advance();
       return kNoNode;

@@ -144,7 +144,7 @@ void Parser::SyncItem() {
     if (braces > 0) continue;
     bool item_start = k == TokenKind::KwFn || k == TokenKind::KwStruct ||
                       k == TokenKind::KwEnum || k == TokenKind::KwType ||
-                      k == TokenKind::KwImport || k == TokenKind::KwImportC ||
+                      k == TokenKind::KwImport || k == TokenKind::KwImportC || k == TokenKind::KwDirective ||
                       k == TokenKind::KwVar || k == TokenKind::KwConst ||
                       k == TokenKind::KwStatic;
     if (item_start) break;
