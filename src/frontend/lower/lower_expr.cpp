@@ -64,7 +64,9 @@ ir::Reg Lowerer::LowerExpr(LowerCtx& lc, NodeId n) {
     case NodeKind::Unary: return LowerUnary(lc, n);
     case NodeKind::Postfix: return LowerIncDec(lc, node.a, TokenKind(node.op) == TokenKind::PlusPlus);
     case NodeKind::Ref: return LowerAddr(lc, node.a);
-    case NodeKind::Deref: return LoadValue(lc, info.types[n], LowerExpr(lc, node.a));
+    case NodeKind::Deref:
+      if (info.refs[n] == kArrowValue) return LowerExpr(lc, node.a);  // `e->f` on a struct value
+      return LoadValue(lc, info.types[n], LowerExpr(lc, node.a));
     case NodeKind::Cast: return LowerAs(lc, node.a, info.types[n]);
     case NodeKind::Call: return LowerCall(lc, n);
     case NodeKind::Index: return LowerIndex(lc, n);
@@ -92,6 +94,7 @@ ir::Reg Lowerer::LowerAddr(LowerCtx& lc, NodeId n) {
     if (ref & kLocalRef) return LocalAddr(lc, ref & ~kLocalRef);
   }
   if (node.kind == NodeKind::Deref) return LowerExpr(lc, node.a);
+  if (node.kind == NodeKind::Field) return LowerField(lc, n, true);
   return LowerExpr(lc, n);  // indexing and fields yield addresses; aggregate values are addresses
 }
 
@@ -246,8 +249,8 @@ ir::Reg Lowerer::LowerBinary(LowerCtx& lc, NodeId n, const ir::Reg* lowered_lhs)
 static TypeId StoredType(const Sema& s, const FileInfo& info, const Ast& ast, NodeId n) {
   TypeId t = info.types[n];
   NodeKind k = ast[n].kind;
-  if (k == NodeKind::Index || k == NodeKind::Field) return s.types_[s.types_.Unqual(t)].elem;
-  return t;
+  bool address = k == NodeKind::Index || (k == NodeKind::Field && !(info.refs[n] & kFieldByValue));
+  return address ? s.types_[s.types_.Unqual(t)].elem : t;
 }
 
 ir::Reg Lowerer::LowerAssign(LowerCtx& lc, NodeId n) {
@@ -336,12 +339,12 @@ ir::Reg Lowerer::LowerIndex(LowerCtx& lc, NodeId n) {
   return lc.b.PtrAdd(base, idx, int64_t(es));
 }
 
-ir::Reg Lowerer::LowerField(LowerCtx& lc, NodeId n) {
+ir::Reg Lowerer::LowerField(LowerCtx& lc, NodeId n, bool want_address) {
   const Node& node = AstOf(lc.fc.file)[n];
   FileInfo& info = Info(lc.fc.file);
   uint32_t ref = info.refs[n];
-  bool by_value = ref & kFieldByValue;
-  uint32_t idx = ref & ~kFieldByValue;
+  bool by_value = (ref & kFieldByValue) && !want_address;
+  uint32_t idx = ref & ~(kFieldByValue | kFieldOfPlace);
   TypeId bt = types_.Unqual(info.types[node.a]);
   ir::Reg base;
   TypeId st = bt;

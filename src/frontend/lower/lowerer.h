@@ -72,7 +72,7 @@ class Lowerer : public Sema {
   ir::Reg LowerUnary(LowerCtx& lc, NodeId n);
   ir::Reg LowerIncDec(LowerCtx& lc, NodeId operand, bool inc);
   ir::Reg LowerIndex(LowerCtx& lc, NodeId n);
-  ir::Reg LowerField(LowerCtx& lc, NodeId n);
+  ir::Reg LowerField(LowerCtx& lc, NodeId n, bool want_address = false);
   ir::Reg LowerCall(LowerCtx& lc, NodeId n);
   ir::Reg LowerBuiltin(LowerCtx& lc, NodeId n, Builtin which);
   ir::Reg LowerAggregateLit(LowerCtx& lc, NodeId n);

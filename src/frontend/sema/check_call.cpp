@@ -176,11 +176,14 @@ TypeId Sema::CheckField(FnCtx& fc, NodeId n) {
   if (tb == kErrorType) return kErrorType;
   TypeId u = types_.Unqual(tb);
   bool read_only = types_.Kind(tb) == TypeKind::Const;
-  bool by_value = false;
+  bool by_value = false, of_place = false;
   TypeId st = kErrorType;
   if (types_.Kind(u) == TypeKind::Struct) {
     st = u;
-    by_value = !IsPlace(fc, node.a);
+    const Node& base = AstOf(fc.file)[node.a];
+    bool arrow = base.kind == NodeKind::Deref && base.op == uint8_t(TokenKind::Arrow);
+    of_place = arrow && IsPlace(fc, node.a);
+    by_value = arrow || !IsPlace(fc, node.a);
   } else if (types_.Kind(u) == TypeKind::PtrTo && types_.Kind(types_.Unqual(types_[u].elem)) == TypeKind::Struct) {
     st = types_.Unqual(types_[u].elem);
     read_only |= types_.Kind(types_[u].elem) == TypeKind::Const;
@@ -193,7 +196,7 @@ TypeId Sema::CheckField(FnCtx& fc, NodeId n) {
   const StructInfo& s = types_.Struct(st);
   for (uint32_t i = 0; i < s.fields.size(); ++i) {
     if (s.fields[i].name != node.b) continue;
-    Info(fc.file).refs[n] = i | (by_value ? kFieldByValue : 0);
+    Info(fc.file).refs[n] = i | (by_value ? kFieldByValue : 0) | (of_place ? kFieldOfPlace : 0);
     TypeId ft = read_only ? types_.Const(s.fields[i].type) : s.fields[i].type;
     return by_value ? ft : types_.PtrTo(ft);
   }
@@ -205,6 +208,12 @@ TypeId Sema::CheckField(FnCtx& fc, NodeId n) {
 
 TypeId Sema::CheckEnumAccess(FnCtx& fc, NodeId n) {
   const Node& node = AstOf(fc.file)[n];
+  return CheckEnumMember(fc, n, node.a, node.b);
+}
+
+// `E=>M` (node n): the member's constant, recorded on n.
+TypeId Sema::CheckEnumMember(FnCtx& fc, NodeId n, NameId enum_name, NameId member) {
+  struct { NameId a, b; } node{enum_name, member};
   uint32_t g = LookupGlobal(fc.file, node.a);
   std::string q = "`" + std::string(Str(node.a)) + "`";
   if (g == UINT32_MAX || syms_[g].kind != SymKind::Enum) {

@@ -234,6 +234,7 @@ static TypeId OperandType(const TypeTable& types, TypeId a, TypeId b) {
 void Sema::NoteAddressYielding(Diagnostic& d, FnCtx& fc, NodeId operand) {
   NodeKind k = AstOf(fc.file)[operand].kind;
   if (k != NodeKind::Field && k != NodeKind::Index) return;
+  if (k == NodeKind::Field && (Info(fc.file).refs[operand] & kFieldByValue)) return;
   in_.diags->AddNote(d, NodeRange(fc.file, operand),
                      std::string(k == NodeKind::Field ? "field access" : "indexing") +
                          " yields the address of the element; read its value with `deref`");
@@ -359,8 +360,9 @@ bool Sema::IsPlace(FnCtx& fc, NodeId n) {
       SymKind k = RefSymbol(fc, ref).kind;
       return k == SymKind::Var || k == SymKind::Param || k == SymKind::Static;
     }
-    case NodeKind::Deref: case NodeKind::Index: return true;
-    case NodeKind::Field: return !(info.refs[n] & kFieldByValue);
+    case NodeKind::Deref: return info.refs[n] != kArrowValue && !info.consts[n];
+    case NodeKind::Index: return true;
+    case NodeKind::Field: return !(info.refs[n] & kFieldByValue) || (info.refs[n] & kFieldOfPlace);
     default: return false;
   }
 }
@@ -387,7 +389,8 @@ TypeId Sema::PlaceType(FnCtx& fc, NodeId n) {
     Error(DiagKind::NotAPlace, ExprRange(fc.file, n), "this expression is not a place that can be assigned");
     return kErrorType;
   }
-  TypeId stored = (node.kind == NodeKind::Index || node.kind == NodeKind::Field) ? types_[types_.Unqual(t)].elem : t;
+  bool address = node.kind == NodeKind::Index || (node.kind == NodeKind::Field && !(info.refs[n] & kFieldByValue));
+  TypeId stored = address ? types_[types_.Unqual(t)].elem : t;
   if (types_.Kind(stored) == TypeKind::Const) {
     Error(DiagKind::AssignToConst, NodeRange(fc.file, n), "cannot assign through a read-only view of type " + TypeStr(stored));
     return kErrorType;
@@ -518,11 +521,49 @@ TypeId Sema::CheckRef(FnCtx& fc, NodeId n) {
     Error(DiagKind::NotAPlace, NodeRange(fc.file, a), "`ref` needs a place (a variable, `deref p`, an index or a field)");
     return kErrorType;
   }
-  if (k == NodeKind::Index || k == NodeKind::Field) return t;  // already the element's address
+  bool field_value = k == NodeKind::Field && (Info(fc.file).refs[a] & kFieldByValue);
+  if (k == NodeKind::Index || (k == NodeKind::Field && !field_value)) return t;  // already the address
   return types_.PtrTo(t);
 }
 
+// `E->M` with E an enum (no local of that name): the 0.1 spelling of `E=>M`.
+bool Sema::IsEnumArrow(FnCtx& fc, NodeId n) {
+  const Ast& ast = AstOf(fc.file);
+  const Node& field = ast[ast[n].a];
+  if (field.kind != NodeKind::Field || ast[field.a].kind != NodeKind::Name) return false;
+  NameId name = ast[field.a].a;
+  if (LookupLocal(fc, name) != UINT32_MAX) return false;
+  uint32_t g = LookupGlobal(fc.file, name);
+  return g != UINT32_MAX && syms_[g].kind == SymKind::Enum;
+}
+
+// `e->f` and `e->[i]` (5.3): the field or element itself. Where `e.f` is an address that is
+// `deref e.f`; where it is already the field's value (e a parameter, a call result, ...) it is
+// that value.
+TypeId Sema::CheckArrow(FnCtx& fc, NodeId n) {
+  const Ast& ast = AstOf(fc.file);
+  NodeId a = ast[n].a;
+  if (IsEnumArrow(fc, n)) {
+    const Node& field = ast[a];
+    Error(DiagKind::OldEnumArrow, NodeRange(fc.file, field.a),
+          "`" + std::string(Str(ast[field.a].a)) + "->" + std::string(Str(field.b)) +
+              "` is the 0.1 spelling of an enum member; write `" + std::string(Str(ast[field.a].a)) + "=>" +
+              std::string(Str(field.b)) + "`");
+    return CheckEnumMember(fc, n, ast[field.a].a, field.b);
+  }
+  TypeId t = CheckExpr(fc, a);
+  if (t == kErrorType) return kErrorType;
+  if (ast[a].kind == NodeKind::Field && (Info(fc.file).refs[a] & kFieldByValue)) {
+    Info(fc.file).refs[n] = kArrowValue;
+    return t;
+  }
+  TypeId elem = types_[types_.Unqual(t)].elem;  // Field and Index yield ptr[T]
+  if (!EnsureStructLayout(elem, NodeRange(fc.file, n))) return kErrorType;
+  return elem;
+}
+
 TypeId Sema::CheckDeref(FnCtx& fc, NodeId n) {
+  if (AstOf(fc.file)[n].op == uint8_t(TokenKind::Arrow)) return CheckArrow(fc, n);
   NodeId a = AstOf(fc.file)[n].a;
   TypeId t = CheckExpr(fc, a);
   if (t == kErrorType) return kErrorType;

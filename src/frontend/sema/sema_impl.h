@@ -82,6 +82,10 @@ struct FileInfo {
 constexpr uint32_t kLocalRef = 0x80000000u;   // | local index
 constexpr uint32_t kBuiltinRef = 0x40000000u; // | Builtin
 constexpr uint32_t kFieldByValue = 0x20000000u;  // Field on a non-place struct value
+// With kFieldByValue: the field of `e->g` (a value in value context, 5.3) whose base is a place,
+// so it is a place too (`b->inner.x = 1`).
+constexpr uint32_t kFieldOfPlace = 0x10000000u;
+constexpr uint32_t kArrowValue = 1;  // refs of an `e->f` Deref whose `e.f` is already the field's value
 
 // The checker's state for one function body (or a global initializer).
 struct FnCtx {
@@ -194,6 +198,9 @@ class Sema {
   TypeId CheckDeref(FnCtx& fc, NodeId n);
   TypeId CheckRef(FnCtx& fc, NodeId n);
   TypeId CheckEnumAccess(FnCtx& fc, NodeId n);
+  TypeId CheckEnumMember(FnCtx& fc, NodeId n, NameId enum_name, NameId member);
+  TypeId CheckArrow(FnCtx& fc, NodeId n);
+  bool IsEnumArrow(FnCtx& fc, NodeId n);
   TypeId CheckStructLit(FnCtx& fc, NodeId n);
   TypeId CheckArrayLit(FnCtx& fc, NodeId n, TypeId expected, bool fixed);
   TypeId CheckCall(FnCtx& fc, NodeId n);

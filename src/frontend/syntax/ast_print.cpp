@@ -111,7 +111,7 @@ std::string AstPrinter::InlineExpr(NodeId id, int depth) const {
     case NodeKind::BoolLit: return n.a ? "true" : "false";
     case NodeKind::NullLit: return "nullptr";
     case NodeKind::Name: return std::string(Name(n.a));
-    case NodeKind::EnumAccess: return std::string(Name(n.a)) + "->" + std::string(Name(n.b));
+    case NodeKind::EnumAccess: return std::string(Name(n.a)) + "=>" + std::string(Name(n.b));
     case NodeKind::Binary:
       return "(" + InlineExpr(n.a, depth + 1) + " " + std::string(TokenKindName(TokenKind(n.op))) + " " +
              InlineExpr(n.b, depth + 1) + ")";

@@ -195,7 +195,9 @@ void Lexer::LexPunct(const char* start) {
     case '%': return two('=', TokenKind::PercentAssign, TokenKind::Percent);
     case '^': return two('=', TokenKind::CaretAssign, TokenKind::Caret);
     case '!': return two('=', TokenKind::NotEq, TokenKind::Bang);
-    case '=': return two('=', TokenKind::EqEq, TokenKind::Assign);
+    case '=':
+      if (n == '>') return ++p_, Emit(TokenKind::FatArrow, start);
+      return two('=', TokenKind::EqEq, TokenKind::Assign);
     case '+':
       if (n == '+') return ++p_, Emit(TokenKind::PlusPlus, start);
       return two('=', TokenKind::PlusAssign, TokenKind::Plus);

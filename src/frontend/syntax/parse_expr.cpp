@@ -116,14 +116,17 @@ NodeId Parser::ParseUnary() {
   return Add(NodeKind::Unary, op, operand, 0, 0, uint8_t(k));
 }
 
-// postfix = primary { "(" expr_list ")" | "[" expr "]" | "." IDENT | "++" | "--" }  (level 13)
+// postfix = primary { "(" expr_list ")" | "[" expr "]" | "." IDENT | "->" IDENT | "->" "[" expr "]"
+//                   | "++" | "--" }                                                   (level 13)
+// `e->f` and `e->[i]` are Deref nodes (op Arrow) over `e.f` / `e[i]` (5.3); the checker reads
+// `E->M` on an enum as the 0.1 spelling of `E=>M`.
 NodeId Parser::ParsePostfix(NodeId base) {
   uint32_t chain = 0;
   while (!panic_) {
     TokenId tok = pos_;
     TokenKind k = Peek();
     bool postfix = k == TokenKind::LParen || k == TokenKind::LBracket || k == TokenKind::Dot ||
-                   k == TokenKind::PlusPlus || k == TokenKind::MinusMinus;
+                   k == TokenKind::Arrow || k == TokenKind::PlusPlus || k == TokenKind::MinusMinus;
     if (!postfix || !ExtendChain(&chain)) break;
     if (Accept(TokenKind::LParen)) {
       uint32_t count = 0;
@@ -137,6 +140,18 @@ NodeId Parser::ParsePostfix(NodeId base) {
       TokenId name;
       if (!ExpectIdentifier(&name, "a field name after `.`")) break;
       base = Add(NodeKind::Field, name, base, InternTok(name));
+    } else if (Accept(TokenKind::Arrow)) {
+      NodeId place;
+      if (Accept(TokenKind::LBracket)) {
+        NodeId index = ParseExpr();
+        Expect(TokenKind::RBracket);
+        place = Add(NodeKind::Index, tok, base, index);
+      } else {
+        TokenId name;
+        if (!ExpectIdentifier(&name, "a field name or `[` after `->`")) break;
+        place = Add(NodeKind::Field, name, base, InternTok(name));
+      }
+      base = Add(NodeKind::Deref, tok, place, 0, 0, uint8_t(TokenKind::Arrow));
     } else {  // ++ or --
       Advance();
       base = Add(NodeKind::Postfix, tok, base, 0, 0, uint8_t(tokens_.kinds[tok]));
@@ -203,16 +218,16 @@ NodeId Parser::ParsePrimary() {
   }
 }
 
-// ident_expr = IDENT "->" IDENT                           (EnumAccess)
+// ident_expr = IDENT "=>" IDENT                           (EnumAccess)
 //            | ( "sizeOf" | "alignOf" | "halloc" ) "(" ( type | expr ) { "," ... } ")"
 //            | IDENT                                     (Name)
 NodeId Parser::ParseIdentifierExpr() {
   TokenId tok = Advance();
   NameId name = InternTok(tok);
-  if (At(TokenKind::Arrow)) {
+  if (At(TokenKind::FatArrow)) {
     Advance();
     TokenId member;
-    if (!ExpectIdentifier(&member, "an enum member name after `->`")) return AddError();
+    if (!ExpectIdentifier(&member, "an enum member name after `=>`")) return AddError();
     return Add(NodeKind::EnumAccess, member, name, InternTok(member));
   }
   NodeId callee = Add(NodeKind::Name, tok, name);

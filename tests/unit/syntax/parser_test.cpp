@@ -78,7 +78,7 @@ std::string ParseRun::Sexpr(NodeId id) const {
     case NodeKind::Call: return "(call " + Sexpr(n.a) + list(n.b, n.c) + ")";
     case NodeKind::Index: return "(index " + Sexpr(n.a) + " " + Sexpr(n.b) + ")";
     case NodeKind::Field: return "(. " + Sexpr(n.a) + " " + Str(n.b) + ")";
-    case NodeKind::EnumAccess: return Str(n.a) + "->" + Str(n.b);
+    case NodeKind::EnumAccess: return Str(n.a) + "=>" + Str(n.b);
     case NodeKind::StructLit: return "(new " + Str(n.a) + list(n.b, n.c) + ")";
     case NodeKind::FieldInit: return Str(n.a) + ":" + Sexpr(n.b);
     case NodeKind::FixedArrayLit: return "(fixed" + list(n.b, n.c) + ")";
@@ -175,7 +175,9 @@ TEST_CASE("parser: primary expressions and literals") {
   CHECK(Expr("\"a\\tb\"") == "\"a\tb\"");
   CHECK(Expr("true or false") == "(|| true false)");
   CHECK(Expr("nullptr") == "nullptr");
-  CHECK(Expr("Color->Red") == "Color->Red");
+  CHECK(Expr("Color=>Red") == "Color=>Red");
+  CHECK(Expr("p->x") == "(deref (. p x))");  // `e->f` is a Deref over `e.f`: the checker decides
+  CHECK(Expr("a->[i + 1]") == "(deref (index a (+ i 1)))");
   CHECK(Expr("new Point { x: 1.0, y: 2 + 3, }") == "(new Point x:f1.000000 y:(+ 2 3))");
   CHECK(Expr("new Empty {}") == "(new Empty)");
   CHECK(Expr("fixed[1, 2, 3]") == "(fixed 1 2 3)");
@@ -409,7 +411,7 @@ TEST_CASE("parser: statements") {
 
 TEST_CASE("parser: AST printer shows every expression node kind") {
   ParseRun run{
-      "const X: s32 = f(-a, ref b, deref c, x as u8, arr[1], s.f, E->M, new P { x: 'a' },"
+      "const X: s32 = f(-a, ref b, deref c, x as u8, arr[1], s.f, E=>M, new P { x: 'a' },"
       " fixed[1.5], [\"s\"], true, nullptr, i--, sizeOf(u8));"};
   CHECK(run.Messages() == "");
   CHECK(run.Tree() == R"(VarItem const X: s32
@@ -428,7 +430,7 @@ TEST_CASE("parser: AST printer shows every expression node kind") {
       IntLit 1
     Field .f
       Name s
-    EnumAccess E->M
+    EnumAccess E=>M
     StructLit P
       FieldInit x
         CharLit 'a'
