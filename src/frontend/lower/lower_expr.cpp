@@ -109,7 +109,7 @@ ir::Reg Lowerer::LowerName(LowerCtx& lc, NodeId n) {
   // broken); without it, LowerAddr would come back here.
   THRUSTC_CHECK(s.kind != SymKind::Const, "a constant without a value reached lowering");
   TypeId t = s.type;
-  return LoadValue(lc, t, LowerAddr(lc, n));
+  return LoadPlace(lc, n, t, LowerAddr(lc, n));
 }
 
 static uint64_t ElemSize(const TypeTable& types, TypeId ptr_type) {
@@ -260,11 +260,11 @@ ir::Reg Lowerer::LowerAssign(LowerCtx& lc, NodeId n) {
   auto op = TokenKind(node.op);
   if (op == TokenKind::Assign) {
     ir::Reg v = LowerAs(lc, node.b, pt);
-    StoreValue(lc, pt, v, LowerAddr(lc, node.a));
+    StorePlace(lc, node.a, pt, v, LowerAddr(lc, node.a));
     return v;
   }
   ir::Reg addr = LowerAddr(lc, node.a);
-  ir::Reg cur = LoadValue(lc, pt, addr);
+  ir::Reg cur = LoadPlace(lc, node.a, pt, addr);
   ir::Reg result;
   if (types_.IsPointerLike(pt)) {
     ir::Reg idx = LowerAs(lc, node.b, kS64);
@@ -283,7 +283,7 @@ ir::Reg Lowerer::LowerAssign(LowerCtx& lc, NodeId n) {
     ir::Reg rhs = LowerAs(lc, node.b, pt);
     result = LowerArith(lc, uint8_t(base), pt, cur, rhs, info.types[node.b]);
   }
-  StoreValue(lc, pt, result, addr);
+  StorePlace(lc, node.a, pt, result, addr);
   return result;
 }
 
@@ -303,7 +303,7 @@ ir::Reg Lowerer::LowerIncDec(LowerCtx& lc, NodeId operand, bool inc) {
   TypeId pt = StoredType(*this, Info(lc.fc.file), AstOf(lc.fc.file), operand);
   TypeId u = types_.Unqual(pt);
   ir::Reg addr = LowerAddr(lc, operand);
-  ir::Reg cur = LoadValue(lc, u, addr);
+  ir::Reg cur = LoadPlace(lc, operand, u, addr);
   ir::Type it = IrType(types_, u);
   ir::Reg result;
   if (types_.IsPointerLike(u)) {
@@ -313,7 +313,7 @@ ir::Reg Lowerer::LowerIncDec(LowerCtx& lc, NodeId operand, bool inc) {
   } else {
     result = lc.b.Binary(inc ? ir::Op::Add : ir::Op::Sub, it, cur, lc.b.IConst(it, 1));
   }
-  lc.b.Store(it, result, addr);
+  StorePlace(lc, operand, u, result, addr);
   return result;  // the new value (section 5.3)
 }
 

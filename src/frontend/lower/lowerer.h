@@ -80,6 +80,11 @@ class Lowerer : public Sema {
   ir::Reg Convert(LowerCtx& lc, ir::Reg v, TypeId from, TypeId to);
   void StoreValue(LowerCtx& lc, TypeId t, ir::Reg value, ir::Reg addr);
   ir::Reg LoadValue(LowerCtx& lc, TypeId t, ir::Reg addr);
+  // Loads and stores of a place: atomic ones for a variable declared with an ordering word.
+  Modifier AtomicOfPlace(LowerCtx& lc, NodeId place);
+  ir::Reg LoadPlace(LowerCtx& lc, NodeId place, TypeId t, ir::Reg addr);
+  void StorePlace(LowerCtx& lc, NodeId place, TypeId t, ir::Reg value, ir::Reg addr);
+  ir::Reg LowerAtomicBuiltin(LowerCtx& lc, NodeId n, Builtin which);
   ir::Reg LocalAddr(LowerCtx& lc, uint32_t local);
   ir::Reg TempSlot(LowerCtx& lc, TypeId t);
   void NoteCallee(ir::FuncId caller, ir::FuncId callee);

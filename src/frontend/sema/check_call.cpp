@@ -126,15 +126,15 @@ TypeId Sema::TypeOrExprOfArg(FnCtx& fc, NodeId arg, uint64_t* literal_bytes) {
 TypeId Sema::CheckBuiltin(FnCtx& fc, NodeId n, Builtin which) {
   const Ast& ast = AstOf(fc.file);
   const Node& node = ast[n];
-  static constexpr std::string_view kNames[] = {"sizeOf", "alignOf", "halloc", "memcpy", "memmove", "memset"};
-  static constexpr uint32_t kArity[] = {1, 1, 1, 3, 3, 3};
-  std::string q = "`" + std::string(kNames[int(which)]) + "`";
-  if (node.c != kArity[int(which)]) {
+  const BuiltinInfo& b = kBuiltinInfo[int(which)];
+  std::string q = "`" + std::string(b.name) + "`";
+  if (node.c != b.arity) {
     Error(DiagKind::ArgumentCount, NodeRange(fc.file, n),
-          q + " takes " + std::to_string(kArity[int(which)]) + " argument" + (kArity[int(which)] == 1 ? "" : "s") +
+          q + " takes " + std::to_string(b.arity) + " argument" + (b.arity == 1 ? "" : "s") +
               ", but " + std::to_string(node.c) + (node.c == 1 ? " was" : " were") + " given");
     return kErrorType;
   }
+  if (b.family == BuiltinFamily::AtomicRmw || b.family == BuiltinFamily::AtomicCas) return CheckAtomicBuiltin(fc, n, which);
   NodeId a0 = ast.ListAt(node.b, 0);
   if (which == Builtin::SizeOf || which == Builtin::AlignOf || which == Builtin::HAlloc) {
     uint64_t literal_bytes = 0;

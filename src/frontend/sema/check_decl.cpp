@@ -148,7 +148,7 @@ void Sema::CollectFile(uint32_t file) {
           continue;
         }
         sym.kind = v.storage == Storage::Const ? SymKind::Const : SymKind::Static;
-        if (!CheckModifiers(file, v, false)) sym.broken = true;
+        if (!CheckModifiers(file, v, false, sym)) sym.broken = true;
         CheckAttributes(file, v.attrs, sym.kind == SymKind::Const ? kVarAttrs : kStaticAttrs, sym);
         break;
       }
@@ -279,10 +279,10 @@ void Sema::CheckFunction(uint32_t s) {
   const_depth_ = saved_depth;
 }
 
-// Modifier words (3.2): `volatile` is accepted (every access of a variable is already a memory
-// access in thrustc's IR); atomic variables and thread-local statics are not supported yet;
-// thread words on a local are ignored with a warning.
-bool Sema::CheckModifiers(uint32_t file, const VarDecl& v, bool local) {
+// Modifier words (3.2): `volatile` is accepted (not yet honoured by the optimisers, see
+// docs/language.md); an ordering word makes the variable atomic (15.1; one word at most);
+// thread-local statics are not supported yet; thread words on a local are ignored with a warning.
+bool Sema::CheckModifiers(uint32_t file, const VarDecl& v, bool local, Symbol& sym) {
   bool ok = true;
   for (uint32_t i = 0; i < 32; ++i) {
     if (!(v.modifiers >> i & 1)) continue;
@@ -291,9 +291,14 @@ bool Sema::CheckModifiers(uint32_t file, const VarDecl& v, bool local) {
     switch (FamilyOf(m)) {
       case ModifierFamily::Volatile: break;
       case ModifierFamily::Atomic:
-        Error(DiagKind::NotSupported, TokRange(file, v.modifier_tok),
-              "atomic variables (" + word + ") are not supported yet");
-        ok = false;
+        if (v.storage == Storage::Const) {
+          Error(DiagKind::InvalidAtomic, TokRange(file, v.modifier_tok), "a constant cannot be atomic (" + word + ")");
+          ok = false;
+        } else if (sym.atomic != Modifier::AtomicNone) {
+          Error(DiagKind::InvalidAtomic, TokRange(file, v.modifier_tok), "a variable has one atomic ordering at most");
+          ok = false;
+        }
+        sym.atomic = m;
         break;
       case ModifierFamily::Thread:
         if (local) {

@@ -153,13 +153,14 @@ void Sema::CheckLocalDecl(FnCtx& fc, NodeId n) {
   Symbol sym{v.storage == Storage::Var ? SymKind::Var : v.storage == Storage::Const ? SymKind::Const : SymKind::Static};
   sym.file = fc.file, sym.name = v.name, sym.tok = v.name_tok, sym.init = v.init, sym.is_mut = v.is_mut;
   CheckAttributes(fc.file, v.attrs, kAttrAlign, sym);
-  if (!CheckModifiers(fc.file, v, true)) fc.broken = true;
+  if (!CheckModifiers(fc.file, v, true, sym)) fc.broken = true;
   TypeId t = v.type ? ResolveType(&fc, fc.file, v.type) : InferLocalType(fc, v);
   if (t != kErrorType && !EnsureStructLayout(t, NodeRange(fc.file, v.type ? v.type : v.init))) t = kErrorType;
   if (t == kVoid && v.type) {
     Error(DiagKind::TypeMismatch, NodeRange(fc.file, v.type), "a variable cannot have type `void`");
     t = kErrorType;
   }
+  if (t != kErrorType && !CheckAtomicType(sym, t)) t = kErrorType;
   if (t == kErrorType) fc.broken = true;
   sym.type = t;
   auto what = [&] { return "constant `" + std::string(Str(v.name)) + "`"; };

@@ -201,6 +201,7 @@ TypeId Sema::EnsureSymbolType(uint32_t s) {
         Error(DiagKind::TypeMismatch, NodeRange(sym.file, v.type), "a variable cannot have type `void`");
         t = kErrorType;
       }
+      if (t != kErrorType && !CheckAtomicType(syms_[s], t)) t = kErrorType;
       Symbol& again = syms_[s];
       again.type = t;
       if (t == kErrorType) again.broken = true;

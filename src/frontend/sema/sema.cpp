@@ -10,9 +10,6 @@ constexpr std::string_view kPrimitiveSpellings[] = {
     "", "void", "bool", "char", "s8", "s16", "s32", "s64", "ssize", "u8", "u16", "u32", "u64",
     "usize", "f32", "f64", "", "", "", "ptr"};
 constexpr std::string_view kUnsupported[] = {"u128", "s128", "f80", "f128", "fppc_128", "addr"};
-constexpr std::pair<std::string_view, Builtin> kBuiltins[] = {
-    {"sizeOf", Builtin::SizeOf}, {"alignOf", Builtin::AlignOf}, {"halloc", Builtin::HAlloc},
-    {"memcpy", Builtin::MemCpy}, {"memmove", Builtin::MemMove}, {"memset", Builtin::MemSet}};
 }  // namespace
 
 Sema::Sema(const CheckInput& in) : in_(in), names_(in.names) {}
@@ -59,7 +56,7 @@ void Sema::Collect() {
     prim[id] = UINT32_MAX;
   }
   prim_names_ = std::move(prim);
-  for (auto& [s, b] : kBuiltins) builtin_names_.emplace(names_->Intern(s), b);
+  for (size_t i = 0; i < std::size(kBuiltinInfo); ++i) builtin_names_.emplace(names_->Intern(kBuiltinInfo[i].name), Builtin(i));
   main_name_ = names_->Intern("main");
 
   files_.resize(in_.files.size());

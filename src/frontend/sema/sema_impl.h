@@ -35,7 +35,22 @@ std::string IntText(__int128 v);  // decimal, also beyond 64 bits
 
 enum class SymKind : uint8_t { Func, Const, Static, Struct, Enum, Alias, Var, Param, Builtin };
 enum class EvalState : uint8_t { None, InProgress, Done };
-enum class Builtin : uint8_t { SizeOf, AlignOf, HAlloc, MemCpy, MemMove, MemSet };
+enum class Builtin : uint8_t {
+#define THRUSTC_BUILTIN(id, name, arity, family) id,
+#include "frontend/syntax/builtins.def"
+#undef THRUSTC_BUILTIN
+};
+enum class BuiltinFamily : uint8_t { Type, Memory, AtomicRmw, AtomicCas };
+struct BuiltinInfo {
+  std::string_view name;
+  uint32_t arity;
+  BuiltinFamily family;
+};
+inline constexpr BuiltinInfo kBuiltinInfo[] = {
+#define THRUSTC_BUILTIN(id, name, arity, family) {name, arity, BuiltinFamily::family},
+#include "frontend/syntax/builtins.def"
+#undef THRUSTC_BUILTIN
+};
 
 // A constant: folded by the checker or produced by compile-time evaluation. Scalars carry their
 // value; strings and aggregates live in a read-only global.
@@ -65,6 +80,7 @@ struct Symbol {
   uint32_t ir = UINT32_MAX;     // Func: FuncId; Static: GlobalId
   uint32_t align = 0;           // @align(N)
   uint64_t literal_bytes = 0;   // array[T] variable initialised from a literal (sizeOf)
+  Modifier atomic = Modifier::AtomicNone;  // Var/Static: its ordering word (15.1)
   NodeId init = kNoNode;        // locals: initializer node
   std::string extern_name;      // Func/Static with @extern
 };
@@ -146,7 +162,8 @@ class Sema {
   // --- declarations (check_decl.cpp)
   void CollectFile(uint32_t file);
   void CheckAttributes(uint32_t file, ListRef attrs, uint32_t allowed, Symbol& sym);
-  bool CheckModifiers(uint32_t file, const VarDecl& v, bool local);
+  bool CheckModifiers(uint32_t file, const VarDecl& v, bool local, Symbol& sym);
+  bool CheckAtomicType(const Symbol& sym, TypeId t);
   bool EnsureSignature(uint32_t sym);
   void CheckMain(uint32_t sym);
   TypeId ResolveType(FnCtx* fc, uint32_t file, NodeId n);
@@ -200,6 +217,8 @@ class Sema {
   TypeId CheckEnumAccess(FnCtx& fc, NodeId n);
   TypeId CheckEnumMember(FnCtx& fc, NodeId n, NameId enum_name, NameId member);
   TypeId CheckArrow(FnCtx& fc, NodeId n);
+  TypeId CheckAtomicBuiltin(FnCtx& fc, NodeId n, Builtin which);
+  Modifier AtomicDestination(FnCtx& fc, NodeId dst, std::string_view builtin);
   bool IsEnumArrow(FnCtx& fc, NodeId n);
   TypeId CheckStructLit(FnCtx& fc, NodeId n);
   TypeId CheckArrayLit(FnCtx& fc, NodeId n, TypeId expected, bool fixed);
