@@ -93,7 +93,8 @@ ir::Reg Lowerer::LowerAddr(LowerCtx& lc, NodeId n) {
     }
     if (ref & kLocalRef) return LocalAddr(lc, ref & ~kLocalRef);
   }
-  if (node.kind == NodeKind::Deref) return LowerExpr(lc, node.a);
+  if (node.kind == NodeKind::Deref)
+    return Info(lc.fc.file).refs[n] == kArrowValue ? LowerAddr(lc, node.a) : LowerExpr(lc, node.a);
   if (node.kind == NodeKind::Field) return LowerField(lc, n, true);
   return LowerExpr(lc, n);  // indexing and fields yield addresses; aggregate values are addresses
 }

@@ -170,6 +170,24 @@ TypeId Sema::CheckBuiltin(FnCtx& fc, NodeId n, Builtin which) {
   return ok ? kPtr : kErrorType;
 }
 
+// The address rule (5.3): `e.f` is the field's address when `e` is a variable declared with
+// `var`, `const` or `static` (also parenthesised) or itself an address-yielding `e.g` / `e[i]`;
+// on any other struct value (a parameter, a call result, `deref p`, `e->g`) it is the field.
+bool Sema::YieldsFieldAddress(FnCtx& fc, NodeId base) {
+  const Node& b = AstOf(fc.file)[base];
+  FileInfo& info = Info(fc.file);
+  switch (b.kind) {
+    case NodeKind::Name: {
+      if (!info.refs[base]) return false;
+      SymKind k = RefSymbol(fc, info.refs[base]).kind;
+      return k == SymKind::Var || k == SymKind::Const || k == SymKind::Static;
+    }
+    case NodeKind::Index: return true;
+    case NodeKind::Field: return !(info.refs[base] & kFieldByValue);
+    default: return false;
+  }
+}
+
 TypeId Sema::CheckField(FnCtx& fc, NodeId n) {
   const Node& node = AstOf(fc.file)[n];
   TypeId tb = CheckExpr(fc, node.a);
@@ -180,10 +198,8 @@ TypeId Sema::CheckField(FnCtx& fc, NodeId n) {
   TypeId st = kErrorType;
   if (types_.Kind(u) == TypeKind::Struct) {
     st = u;
-    const Node& base = AstOf(fc.file)[node.a];
-    bool arrow = base.kind == NodeKind::Deref && base.op == uint8_t(TokenKind::Arrow);
-    of_place = arrow && IsPlace(fc, node.a);
-    by_value = arrow || !IsPlace(fc, node.a);
+    by_value = !YieldsFieldAddress(fc, node.a);
+    of_place = by_value && IsPlace(fc, node.a);
   } else if (types_.Kind(u) == TypeKind::PtrTo && types_.Kind(types_.Unqual(types_[u].elem)) == TypeKind::Struct) {
     st = types_.Unqual(types_[u].elem);
     read_only |= types_.Kind(types_[u].elem) == TypeKind::Const;

@@ -360,7 +360,9 @@ bool Sema::IsPlace(FnCtx& fc, NodeId n) {
       SymKind k = RefSymbol(fc, ref).kind;
       return k == SymKind::Var || k == SymKind::Param || k == SymKind::Static;
     }
-    case NodeKind::Deref: return info.refs[n] != kArrowValue && !info.consts[n];
+    case NodeKind::Deref:  // a pass-through over a field value is that field's place, if any
+      if (info.refs[n] == kArrowValue) return IsPlace(fc, node.a);
+      return !info.consts[n];
     case NodeKind::Index: return true;
     case NodeKind::Field: return !(info.refs[n] & kFieldByValue) || (info.refs[n] & kFieldOfPlace);
     default: return false;
@@ -567,6 +569,14 @@ TypeId Sema::CheckDeref(FnCtx& fc, NodeId n) {
   NodeId a = AstOf(fc.file)[n].a;
   TypeId t = CheckExpr(fc, a);
   if (t == kErrorType) return kErrorType;
+  // 0.1 read every field as an address: `deref p.f` where `p.f` already is the value (W0904).
+  if (AstOf(fc.file)[a].kind == NodeKind::Field && (Info(fc.file).refs[a] & kFieldByValue)) {
+    Error(DiagKind::OldDerefField, NodeRange(fc.file, n),
+          "`" + std::string(Str(AstOf(fc.file)[a].b)) + "` of a struct value (a parameter, a call result, ...) "
+          "already is the field's value: drop the `deref` (0.1 spelling)");
+    Info(fc.file).refs[n] = kArrowValue;
+    return t;
+  }
   TypeId u = types_.Unqual(t);
   TypeKind k = types_.Kind(u);
   if (k == TypeKind::PtrTo || k == TypeKind::Slice) {

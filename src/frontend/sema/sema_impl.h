@@ -217,6 +217,7 @@ class Sema {
   TypeId CheckEnumAccess(FnCtx& fc, NodeId n);
   TypeId CheckEnumMember(FnCtx& fc, NodeId n, NameId enum_name, NameId member);
   TypeId CheckArrow(FnCtx& fc, NodeId n);
+  bool YieldsFieldAddress(FnCtx& fc, NodeId base);
   TypeId CheckAtomicBuiltin(FnCtx& fc, NodeId n, Builtin which);
   Modifier AtomicDestination(FnCtx& fc, NodeId dst, std::string_view builtin);
   bool IsEnumArrow(FnCtx& fc, NodeId n);
