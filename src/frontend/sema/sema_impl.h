@@ -40,7 +40,7 @@ enum class Builtin : uint8_t {
 #include "frontend/syntax/builtins.def"
 #undef THRUSTC_BUILTIN
 };
-enum class BuiltinFamily : uint8_t { Type, Memory, AtomicRmw, AtomicCas };
+enum class BuiltinFamily : uint8_t { Type, Memory, AtomicRmw, AtomicCas, TypeQuery };
 struct BuiltinInfo {
   std::string_view name;
   uint32_t arity;
@@ -219,6 +219,8 @@ class Sema {
   TypeId CheckArrow(FnCtx& fc, NodeId n);
   bool YieldsFieldAddress(FnCtx& fc, NodeId base);
   TypeId CheckAtomicBuiltin(FnCtx& fc, NodeId n, Builtin which);
+  TypeId CheckTypeQuery(FnCtx& fc, NodeId n, Builtin which);
+  std::optional<ConstVal> TypeQueryValue(FnCtx& fc, NodeId n, Builtin which, TypeId t);
   Modifier AtomicDestination(FnCtx& fc, NodeId dst, std::string_view builtin);
   bool IsEnumArrow(FnCtx& fc, NodeId n);
   TypeId CheckStructLit(FnCtx& fc, NodeId n);

@@ -49,7 +49,14 @@ bool IsPrimitiveTypeName(std::string_view s) {
   return false;
 }
 
-bool IsTypeBuiltin(std::string_view s) { return s == "sizeOf" || s == "alignOf" || s == "halloc"; }
+// Builtins whose arguments may be types (builtins.def: families Type and TypeQuery).
+bool IsTypeBuiltin(std::string_view s) {
+#define THRUSTC_BUILTIN(id, name, arity, family) \
+  if (s == name) return std::string_view(#family) == "Type" || std::string_view(#family) == "TypeQuery";
+#include "frontend/syntax/builtins.def"
+#undef THRUSTC_BUILTIN
+  return false;
+}
 
 }  // namespace
 
