@@ -65,7 +65,7 @@ const SECOND: u64 = bump(2);
 const P: Pair = pair();
 const NAME: const array[char] = name();
 fn main() s32 @public {
-    printf("%lu %lu %u %lu %s\\n", FIRST, SECOND, P.a, P.b, NAME);
+    printf("%lu %lu %u %lu %s\\n", FIRST, SECOND, P->a, P->b, NAME);
     return 0;
 }
 """

@@ -70,11 +70,8 @@ std::optional<ConstVal> Sema::FoldBinary(uint8_t op, const ConstVal& a, const Co
   switch (k) {
     case TokenKind::Plus: r.i = x + y; break;
     case TokenKind::Minus: r.i = x - y; break;
-    case TokenKind::Star:
-      if (untyped && (x > (__int128(1) << 64) || x < -(__int128(1) << 64) || y > (__int128(1) << 64) ||
-                      y < -(__int128(1) << 64)))
-        return std::nullopt;
-      r.i = x * y;
+    case TokenKind::Star:  // untyped operands reach 2^64, whose product leaves even 128 bits
+      if (__builtin_mul_overflow(x, y, &r.i)) return std::nullopt;
       break;
     case TokenKind::Slash:
     case TokenKind::Percent:
