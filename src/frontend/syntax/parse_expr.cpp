@@ -107,12 +107,14 @@ NodeId Parser::ParseCast() {
   return expr;
 }
 
-// unary = ( "-" | "!" | "~" | "++" | "--" | "ref" | "deref" ) unary | postfix   (level 12)
+// unary = ( "-" | "!" | "~" | "++" | "--" | "ref" | "deref" | "load" ) unary | postfix   (level 12)
+// `load e` (5.3) is the value stored in the place `e`: `a->[i]` for `a[i]`, `s->f` for `s.f`,
+// the operand itself for a variable or `deref p`.
 NodeId Parser::ParseUnary() {
   TokenKind k = Peek();
   bool prefix = k == TokenKind::Minus || k == TokenKind::Bang || k == TokenKind::Tilde ||
                 k == TokenKind::PlusPlus || k == TokenKind::MinusMinus ||
-                k == TokenKind::KwRef || k == TokenKind::KwDeref;
+                k == TokenKind::KwRef || k == TokenKind::KwDeref || k == TokenKind::KwLoad;
   if (!prefix) return ParsePostfix(ParsePrimary());
   DepthGuard guard(*this);
   if (!guard.ok) return AddError();
@@ -120,6 +122,11 @@ NodeId Parser::ParseUnary() {
   NodeId operand = ParseUnary();
   if (k == TokenKind::KwRef) return Add(NodeKind::Ref, op, operand);
   if (k == TokenKind::KwDeref) return Add(NodeKind::Deref, op, operand);
+  if (k == TokenKind::KwLoad) {
+    NodeKind ok = ast_.nodes[operand].kind;
+    if (ok == NodeKind::Field || ok == NodeKind::Index) return Add(NodeKind::Deref, op, operand, 0, 0, uint8_t(TokenKind::Arrow));
+    return operand;
+  }
   return Add(NodeKind::Unary, op, operand, 0, 0, uint8_t(k));
 }
 

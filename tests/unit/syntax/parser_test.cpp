@@ -492,13 +492,13 @@ fn h() { ok(); }
 }
 
 TEST_CASE("parser: reserved words are rejected where used") {
-  ParseRun run{"fn f() { asm(\"nop\"); var x: s32 = alloc; }\nasmfn g() {}\nfn h() { load; }"};
+  ParseRun run{"fn f() { asm(\"nop\"); var x: s32 = alloc; }\nasmfn g() {}\nfn h() { intrinsic; }"};
   CHECK(run.Count(DiagKind::ReservedKeyword) == 4);
   CHECK(run.diags.All()[0].message == "`asm` is reserved and not supported");
   CHECK(run.Count(DiagKind::UnexpectedToken) == 0);
   CHECK(ParseRun{"type T = write;"}.Count(DiagKind::ReservedKeyword) == 1);
   // As a name of anything: one ReservedKeyword each, and the parse goes on normally.
-  ParseRun names{"fn pass(load: s32) { var write: s32 = s.alloc; } struct embedded { address: u8 }"};
+  ParseRun names{"fn pass(addr: s32) { var write: s32 = s.alloc; } struct embedded { address: u8 }"};
   CHECK(names.Count(DiagKind::ReservedKeyword) == 6);
   CHECK(names.DiagCount() == 6);
   CHECK(names.ast.fns.size() == 1);
