@@ -67,6 +67,15 @@ NodeId Parser::ParseExpr() {
   NodeId lhs = ParseBinary(2);
   if (!IsAssignOp(Peek())) return lhs;
   TokenId op = Advance();
+  // 5.3: the target of `op=` is a name, a field, an index or an arrow expression.
+  const Node& target = ast_.nodes[lhs];
+  bool parenthesised = op > 0 && tokens_.kinds[op - 1] == TokenKind::RParen && target.kind != NodeKind::Call;
+  bool plain_deref = target.kind == NodeKind::Deref && target.op != uint8_t(TokenKind::Arrow);
+  if (tokens_.kinds[op] != TokenKind::Assign && (parenthesised || plain_deref))
+    diags_.Report(DiagKind::InvalidCompoundTarget, tokens_.Range(op),
+                  std::string("the target of `") + std::string(Text(op)) + "` cannot be " +
+                      (parenthesised ? "parenthesised" : "a `deref`") +
+                      ": write `x " + std::string(Text(op)) + " v` or `p->[0] " + std::string(Text(op)) + " v`");
   NodeId rhs = ParseExpr();
   return Add(NodeKind::Assign, op, lhs, rhs, 0, uint8_t(tokens_.kinds[op]));
 }
