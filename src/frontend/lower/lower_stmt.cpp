@@ -76,10 +76,12 @@ void Lowerer::LowerLoop(LowerCtx& lc, NodeId cond, NodeId body, NodeId step) {
   LowerBlock(lc, body);
   lc.loops.pop_back();
   if (!lc.b.Terminated()) lc.b.Br(step_b);
-  if (step) {
+  if (step) {  // the action: `break` leaves the loop, `continue` tests the condition again
     lc.b.SetBlock(step_b);
-    LowerExpr(lc, step);
-    lc.b.Br(header);
+    lc.loops.push_back({exit, header, lc.defers.size()});
+    LowerBlock(lc, step);
+    lc.loops.pop_back();
+    if (!lc.b.Terminated()) lc.b.Br(header);
   }
   lc.b.SetBlock(exit);
 }

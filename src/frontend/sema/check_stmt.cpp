@@ -69,7 +69,7 @@ static bool CheckLoopBody(Sema& s, FnCtx& fc, NodeId body, NodeId step) {
   ++fc.loop_depth;
   fc.loop_breaks.push_back(false);
   s.CheckScoped(fc, body);
-  if (step) s.CheckExpr(fc, step);
+  if (step) s.CheckScoped(fc, step);  // a statement; a `var` in it is scoped to it
   bool broke = fc.loop_breaks.back();
   fc.loop_breaks.pop_back();
   --fc.loop_depth;

@@ -111,8 +111,11 @@ NodeId Parser::ParseWhile() {
 }
 
 // for_stmt = "for" block                                            (an infinite loop: Loop)
-//          | "for" ( var_decl | [ expr ] ";" ) [ expr ] ";" [ expr ] [ ";" ] block
-// The `;` after the step is upstream's spelling; a C-style `for a; b; c {` is accepted too.
+//          | "for" ( var_decl | [ expr ] ";" ) [ expr ] ";" [ action ] block
+// action   = block | statement | expr          (section 4: any statement; `for a; b; c {`, an
+//                                               expression without its `;`, is accepted too)
+// After the condition a block followed by another block is the action and the body; a single
+// block is the body.
 NodeId Parser::ParseFor() {
   TokenId tok = Advance();
   if (At(TokenKind::LBrace)) {
@@ -128,13 +131,36 @@ NodeId Parser::ParseFor() {
   }
   if (!panic_ && !At(TokenKind::Semicolon)) cond = ParseExpr();
   if (!panic_) Expect(TokenKind::Semicolon);
-  if (!panic_ && !At(TokenKind::Semicolon) && !At(TokenKind::LBrace)) step = ParseExpr();
-  if (!panic_) Accept(TokenKind::Semicolon);
-  NodeId body = panic_ ? AddError() : ParseBlock();
+  NodeId body = kNoNode;
+  if (!panic_ && At(TokenKind::LBrace)) {
+    NodeId first = ParseBlock();
+    if (!panic_ && At(TokenKind::LBrace)) step = first;
+    else body = first;
+  } else if (!panic_ && !Accept(TokenKind::Semicolon)) {
+    step = ParseForAction();
+  }
+  if (!body) body = panic_ ? AddError() : ParseBlock();
   size_t mark = Mark();
   scratch_.insert(scratch_.end(), {init, cond, step, body});
   ListRef parts = Commit(mark);
   return Add(NodeKind::For, tok, parts.start);
+}
+
+// A statement as a for loop's action; an expression statement may leave out its `;`.
+NodeId Parser::ParseForAction() {
+  switch (Peek()) {
+    case TokenKind::KwVar: case TokenKind::KwConst: case TokenKind::KwStatic: case TokenKind::KwIf:
+    case TokenKind::KwFor: case TokenKind::KwWhile: case TokenKind::KwLoop: case TokenKind::KwBreak:
+    case TokenKind::KwContinue: case TokenKind::KwReturn: case TokenKind::KwDefer:
+    case TokenKind::KwUnreachable:
+      return ParseStatement();
+    default: {
+      TokenId tok = pos_;
+      NodeId expr = ParseExpr();
+      if (!panic_ && !Accept(TokenKind::Semicolon) && !At(TokenKind::LBrace)) Expect(TokenKind::Semicolon);
+      return Add(NodeKind::ExprStmt, tok, expr);
+    }
+  }
 }
 
 // simple_stmt = ( "break" | "continue" | "unreachable" ) ";"

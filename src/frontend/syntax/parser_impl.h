@@ -112,6 +112,7 @@ class Parser {
   NodeId ParseItem();
   NodeId ParseFn();
   NodeId ParseVarDecl();
+  NodeId ParseForAction();
   void ParseModifiers(VarDecl& var);
   NodeId ParseStruct();
   NodeId ParseEnum();

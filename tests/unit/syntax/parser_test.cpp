@@ -306,6 +306,7 @@ TEST_CASE("parser: statements") {
   for ; ; ; { break; }
   for i = 0; i < n; i++ { }
   for { break; }
+  for ; k < 3; { k += 1; } { }
   loop { }
   defer free(p);
   defer { a(); b(); }
@@ -363,8 +364,9 @@ TEST_CASE("parser: statements") {
       Binary <
         Name j
         Name n
-      Postfix ++
-        Name j
+      ExprStmt
+        Postfix ++
+          Name j
       Block
         Continue
     For
@@ -380,12 +382,24 @@ TEST_CASE("parser: statements") {
       Binary <
         Name i
         Name n
-      Postfix ++
-        Name i
+      ExprStmt
+        Postfix ++
+          Name i
       Block
     Loop
       Block
         Break
+    For
+      <none>
+      Binary <
+        Name k
+        IntLit 3
+      Block
+        ExprStmt
+          Assign +=
+            Name k
+            IntLit 1
+      Block
     Loop
       Block
     Defer
