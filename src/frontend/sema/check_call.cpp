@@ -230,9 +230,8 @@ TypeId Sema::CheckEnumAccess(FnCtx& fc, NodeId n) {
 
 // `E=>M` (node n): the member's constant, recorded on n.
 TypeId Sema::CheckEnumMember(FnCtx& fc, NodeId n, NameId enum_name, NameId member) {
-  struct { NameId a, b; } node{enum_name, member};
-  uint32_t g = LookupGlobal(fc.file, node.a);
-  std::string q = "`" + std::string(Str(node.a)) + "`";
+  uint32_t g = LookupGlobal(fc.file, enum_name);
+  std::string q = "`" + std::string(Str(enum_name)) + "`";
   if (g == UINT32_MAX || syms_[g].kind != SymKind::Enum) {
     Error(g == UINT32_MAX ? DiagKind::UndefinedName : DiagKind::NotAType, NodeRange(fc.file, n),
           g == UINT32_MAX ? "unknown enum " + q : q + " is not an enum");
@@ -240,13 +239,13 @@ TypeId Sema::CheckEnumMember(FnCtx& fc, NodeId n, NameId enum_name, NameId membe
   }
   auto& members = enum_members_[syms_[g].value];
   for (uint32_t m = 0; m < members.size(); ++m) {
-    if (members[m].name != node.b) continue;
+    if (members[m].name != member) continue;
     if (!EnsureEnumMember(g, m, NodeRange(fc.file, n))) return kErrorType;
     Info(fc.file).consts[n] = enum_members_[syms_[g].value][m].value + 1;
     return enum_members_[syms_[g].value][m].type;
   }
   auto& d = Error(DiagKind::UnknownEnumMember, NodeRange(fc.file, n),
-                  "enum " + q + " has no member `" + std::string(Str(node.b)) + "`");
+                  "enum " + q + " has no member `" + std::string(Str(member)) + "`");
   in_.diags->AddNote(d, TokRange(syms_[g].file, syms_[g].tok), "declared here");
   return kErrorType;
 }

@@ -12,6 +12,7 @@
 #include "frontend/sema/c_decls.h"
 #include "frontend/sema/types.h"
 #include "frontend/syntax/ast.h"
+#include "frontend/syntax/builtins.h"
 #include "support/diagnostics.h"
 
 namespace thrustc::frontend {
@@ -35,22 +36,6 @@ std::string IntText(__int128 v);  // decimal, also beyond 64 bits
 
 enum class SymKind : uint8_t { Func, Const, Static, Struct, Enum, Alias, Var, Param, Builtin };
 enum class EvalState : uint8_t { None, InProgress, Done };
-enum class Builtin : uint8_t {
-#define THRUSTC_BUILTIN(id, name, arity, family) id,
-#include "frontend/syntax/builtins.def"
-#undef THRUSTC_BUILTIN
-};
-enum class BuiltinFamily : uint8_t { Type, Memory, AtomicRmw, AtomicCas, TypeQuery };
-struct BuiltinInfo {
-  std::string_view name;
-  uint32_t arity;
-  BuiltinFamily family;
-};
-inline constexpr BuiltinInfo kBuiltinInfo[] = {
-#define THRUSTC_BUILTIN(id, name, arity, family) {name, arity, BuiltinFamily::family},
-#include "frontend/syntax/builtins.def"
-#undef THRUSTC_BUILTIN
-};
 
 // A constant: folded by the checker or produced by compile-time evaluation. Scalars carry their
 // value; strings and aggregates live in a read-only global.

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "frontend/syntax/parser_impl.h"
+#include "frontend/syntax/builtins.h"
 
 namespace thrustc::frontend {
 
@@ -51,11 +52,8 @@ bool IsPrimitiveTypeName(std::string_view s) {
 
 // Builtins whose arguments may be types (builtins.def: families Type and TypeQuery).
 bool IsTypeBuiltin(std::string_view s) {
-#define THRUSTC_BUILTIN(id, name, arity, family) \
-  if (s == name) return std::string_view(#family) == "Type" || std::string_view(#family) == "TypeQuery";
-#include "frontend/syntax/builtins.def"
-#undef THRUSTC_BUILTIN
-  return false;
+  const BuiltinInfo* b = FindBuiltin(s);
+  return b && (b->family == BuiltinFamily::Type || b->family == BuiltinFamily::TypeQuery);
 }
 
 }  // namespace
