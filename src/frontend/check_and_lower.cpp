@@ -17,6 +17,7 @@ bool CheckAndLowerDriver::Run() {
   for (uint32_t s = 0; s < syms_.size(); ++s) {
     Symbol& sym = syms_[s];
     if (sym.file == kCFile) continue;  // imported from C: complete, or checked where used
+    if (sym.generic) continue;         // only its instances are checked (they follow in syms_)
     SourceRange r = TokRange(sym.file, sym.tok);
     switch (sym.kind) {
       case SymKind::Struct: EnsureSymbolType(s); break;

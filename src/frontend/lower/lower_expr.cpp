@@ -58,7 +58,7 @@ ir::Reg Lowerer::LowerExpr(LowerCtx& lc, NodeId n) {
   if (info.consts[n]) return LowerConst(lc, consts_[info.consts[n] - 1]);
   const Node& node = AstOf(lc.fc.file)[n];
   switch (node.kind) {
-    case NodeKind::Name: return LowerName(lc, n);
+    case NodeKind::Name: case NodeKind::GenericName: return LowerName(lc, n);
     case NodeKind::Binary: return LowerBinaryChain(lc, n);
     case NodeKind::Assign: return LowerAssign(lc, n);
     case NodeKind::Unary: return LowerUnary(lc, n);

@@ -48,6 +48,11 @@ TypeId Sema::CheckCall(FnCtx& fc, NodeId n) {
   const Node& node = ast[n];
   FileInfo& info = Info(fc.file);
   NodeId callee = node.a;
+  if (ast[callee].kind == NodeKind::GenericName) {
+    uint32_t g = LookupGlobal(fc.file, ast[callee].a);
+    if (g != UINT32_MAX && syms_[g].kind == SymKind::Func && syms_[g].generic)
+      return FinishDirectCall(fc, n, CheckGenericCall(fc, n, g, callee));
+  }
   if (ast[callee].kind == NodeKind::Name && LookupLocal(fc, ast[callee].a) == UINT32_MAX) {
     NameId name = ast[callee].a;
     uint32_t g = LookupGlobal(fc.file, name);
@@ -56,14 +61,37 @@ TypeId Sema::CheckCall(FnCtx& fc, NodeId n) {
         info.refs[n] = kBuiltinRef | uint32_t(it->second);
         return CheckBuiltin(fc, n, it->second);
       }
+    } else if (syms_[g].kind == SymKind::Func && syms_[g].generic) {
+      return FinishDirectCall(fc, n, CheckGenericCall(fc, n, g, kNoNode));
     } else if (syms_[g].kind == SymKind::Func) {
       info.refs[callee] = g + 1;
       info.refs[n] = g + 1;
       EnsureSignature(g);
       const Symbol& sym = syms_[g];
       info.types[callee] = sym.type;
-      auto q = [&] { return "`" + std::string(Str(name)) + "`"; };
-      TypeId ret = CheckArgs(fc, n, sym.type, sym.variadic, Str(name));
+      return FinishDirectCall(fc, n, CheckArgs(fc, n, sym.type, sym.variadic, Str(name)));
+    }
+  }
+  TypeId t = CheckExpr(fc, callee);
+  if (t == kErrorType) return kErrorType;
+  if (types_.Kind(types_.Unqual(t)) != TypeKind::Fn) {
+    Error(DiagKind::NotCallable, NodeRange(fc.file, callee), "a value of type " + TypeStr(t) + " cannot be called");
+    return kErrorType;
+  }
+  return CheckArgs(fc, n, types_.Unqual(t), false, "");
+}
+
+// After a direct call's arguments are checked (its callee symbol is on the Call node): a call of a
+// `@compiletime` function in run-time code runs now, and its result replaces it.
+TypeId Sema::FinishDirectCall(FnCtx& fc, NodeId n, TypeId ret) {
+  const Ast& ast = AstOf(fc.file);
+  const Node& node = ast[n];
+  FileInfo& info = Info(fc.file);
+  if (ret == kErrorType || !info.refs[n]) return ret;
+  uint32_t g = info.refs[n] - 1;
+  auto q = [&] { return "`" + std::string(Str(syms_[g].name)) + "`"; };
+  {
+    {
       if (!syms_[g].compiletime || const_depth_ > 0 || fc.compiletime) return ret;
       // A call of a @compiletime function in run-time code runs now; its result replaces it.
       bool all_const = true;
@@ -88,13 +116,6 @@ TypeId Sema::CheckCall(FnCtx& fc, NodeId n) {
       return ret;
     }
   }
-  TypeId t = CheckExpr(fc, callee);
-  if (t == kErrorType) return kErrorType;
-  if (types_.Kind(types_.Unqual(t)) != TypeKind::Fn) {
-    Error(DiagKind::NotCallable, NodeRange(fc.file, callee), "a value of type " + TypeStr(t) + " cannot be called");
-    return kErrorType;
-  }
-  return CheckArgs(fc, n, types_.Unqual(t), false, "");
 }
 
 TypeId Sema::TypeOrExprOfArg(FnCtx& fc, NodeId arg, uint64_t* literal_bytes) {
@@ -115,7 +136,7 @@ TypeId Sema::TypeOrExprOfArg(FnCtx& fc, NodeId arg, uint64_t* literal_bytes) {
   }
   switch (node.kind) {
     case NodeKind::TypeName: case NodeKind::TypePtr: case NodeKind::TypeArray: case NodeKind::TypeConst:
-    case NodeKind::TypeFn: return ResolveType(&fc, fc.file, arg);
+    case NodeKind::TypeFn: case NodeKind::TypeInst: return ResolveType(&fc, fc.file, arg);
     default: break;
   }
   TypeId t = CheckExpr(fc, arg);  // only its type matters: the operand is never evaluated
@@ -250,20 +271,46 @@ TypeId Sema::CheckEnumMember(FnCtx& fc, NodeId n, NameId enum_name, NameId membe
   return kErrorType;
 }
 
-TypeId Sema::CheckStructLit(FnCtx& fc, NodeId n) {
+// `new S { ... }`: S names a struct, an alias of one, a type parameter bound to one, or an
+// instance (`new Box[s32] { ... }`, or `new Box { ... }` with its arguments inferred, 12).
+TypeId Sema::CheckStructLit(FnCtx& fc, NodeId n, TypeId expected) {
   const Ast& ast = AstOf(fc.file);
   const Node& node = ast[n];
-  uint32_t g = LookupGlobal(fc.file, node.a);
-  TypeId st = kErrorType;
-  if (g != UINT32_MAX && (syms_[g].kind == SymKind::Struct || syms_[g].kind == SymKind::Alias))
-    st = types_.Unqual(EnsureSymbolType(g));
-  if (st == kErrorType || types_.Kind(st) != TypeKind::Struct) {
-    Error(g == UINT32_MAX ? DiagKind::UndefinedName : DiagKind::NotAType, NodeRange(fc.file, n),
-          "`" + std::string(Str(node.a)) + "` is not a struct");
+  const Node& tn = ast[node.a];
+  auto check_values = [&] {
     for (uint32_t i = 0; i < node.c; ++i) CheckExpr(fc, ast[ast.ListAt(node.b, i)].b);
     return kErrorType;
+  };
+  TypeId st = kErrorType;
+  bool prechecked = false;  // the field values were checked while inferring the instance
+  std::string shown(Str(tn.a));
+  if (tn.kind == NodeKind::TypeInst) {
+    st = types_.Unqual(ResolveType(&fc, fc.file, node.a));
+    if (st == kErrorType) return check_values();
+  } else {
+    uint32_t g = LookupGlobal(fc.file, tn.a);
+    bool param = false;
+    for (auto& [name, type] : Info(fc.file).type_args)
+      if (name == tn.a) st = types_.Unqual(type), param = true;
+    if (param) {
+    } else if (g != UINT32_MAX && syms_[g].kind == SymKind::Struct && syms_[g].generic) {
+      st = InferStructInstance(fc, n, g, expected, &prechecked);
+      if (st == kErrorType) return kErrorType;
+    } else if (g != UINT32_MAX && (syms_[g].kind == SymKind::Struct || syms_[g].kind == SymKind::Alias) &&
+               !syms_[g].generic) {
+      st = types_.Unqual(EnsureSymbolType(g));
+    }
+    if (st == kErrorType || types_.Kind(st) != TypeKind::Struct) {
+      Error(g == UINT32_MAX && !param ? DiagKind::UndefinedName : DiagKind::NotAType, NodeRange(fc.file, n),
+            "`" + shown + "` is not a struct");
+      return check_values();
+    }
   }
-  if (!EnsureStructLayout(st, NodeRange(fc.file, n))) return kErrorType;
+  if (types_.Kind(st) != TypeKind::Struct) {
+    Error(DiagKind::NotAType, NodeRange(fc.file, n), TypeStr(st) + " is not a struct");
+    return check_values();
+  }
+  if (!EnsureStructLayout(st, NodeRange(fc.file, n))) return prechecked ? kErrorType : check_values();
   std::vector<NodeId> given(types_.Struct(st).fields.size(), kNoNode);
   bool ok = true;
   for (uint32_t i = 0; i < node.c; ++i) {
@@ -275,8 +322,8 @@ TypeId Sema::CheckStructLit(FnCtx& fc, NodeId n) {
       if (s.fields[f].name == fi.a) idx = f;
     std::string fq = "`" + std::string(Str(fi.a)) + "`";
     if (idx == UINT32_MAX) {
-      Error(DiagKind::UnknownField, NodeRange(fc.file, init), "struct `" + std::string(Str(s.name)) + "` has no field " + fq);
-      CheckExpr(fc, fi.b);
+      Error(DiagKind::UnknownField, NodeRange(fc.file, init), TypeStr(st) + " has no field " + fq);
+      if (!prechecked) CheckExpr(fc, fi.b);
       ok = false;
       continue;
     }
@@ -287,13 +334,14 @@ TypeId Sema::CheckStructLit(FnCtx& fc, NodeId n) {
     }
     given[idx] = init;
     Info(fc.file).refs[init] = idx;
-    CheckValue(fc, fi.b, s.fields[idx].type);
+    if (prechecked) Coerce(fc, fi.b, s.fields[idx].type);
+    else CheckValue(fc, fi.b, s.fields[idx].type);
   }
   const StructInfo& s = types_.Struct(st);
   for (uint32_t f = 0; f < s.fields.size(); ++f) {
     if (given[f]) continue;
     Error(DiagKind::MissingField, NodeRange(fc.file, n),
-          "missing field `" + std::string(Str(s.fields[f].name)) + "` in `" + std::string(Str(s.name)) + "` literal");
+          "missing field `" + std::string(Str(s.fields[f].name)) + "` in " + TypeStr(st) + " literal");
     ok = false;
   }
   return ok ? st : kErrorType;

@@ -121,11 +121,19 @@ static void CollectFn(Sema& s, uint32_t file, uint32_t index) {
     s.Error(DiagKind::InvalidAttribute, r, "`@extern` function `" + name + "` cannot have a body");
     sym.is_extern = false;
   }
+  if (d.type_params.count) {
+    sym.generic = true;
+    s.CheckTypeParams(file, d.type_params, "function `" + name + "`");
+    if (sym.is_extern) {
+      s.Error(DiagKind::InvalidAttribute, r, "generic function `" + name + "` needs a body; it cannot be `@extern`");
+      sym.is_extern = false;
+    }
+  }
   if (d.body && sym.variadic)
     s.Error(DiagKind::NotSupported, r, "variadic Thrust-defined functions are not supported (`@arbitraryArgs` needs `@extern`)");
   if (!d.body && !sym.is_extern) sym.is_extern = true, sym.extern_name = name;
   if (sym.is_extern || d.name == s.main_name_) sym.is_public = true;
-  if (!sym.is_extern) sym.ir = s.DeclareFunction(sym, uint32_t(s.syms_.size()));
+  if (!sym.is_extern && !sym.generic) sym.ir = s.DeclareFunction(sym, uint32_t(s.syms_.size()));
   s.syms_.push_back(std::move(sym));
   DeclareIn(s, file, uint32_t(s.syms_.size() - 1));
 }
@@ -156,6 +164,11 @@ void Sema::CollectFile(uint32_t file) {
         const StructDecl& d = ast.structs[node.a];
         sym.decl = node.a, sym.name = d.name, sym.tok = d.name_tok;
         CheckAttributes(file, d.attrs, kStructAttrs, sym);
+        if (d.type_params.count) {  // its instances are made on use
+          sym.generic = true;
+          CheckTypeParams(file, d.type_params, "struct `" + std::string(Str(d.name)) + "`");
+          break;
+        }
         sym.type = types_.NewStruct(d.name, file, node.a);
         types_.Struct(sym.type).packed = sym.packed;
         break;
@@ -180,6 +193,10 @@ void Sema::CollectFile(uint32_t file) {
       case NodeKind::TypeAliasItem:
         sym.kind = SymKind::Alias;
         sym.decl = item, sym.name = node.a, sym.tok = node.tok;
+        if (node.c) {
+          sym.generic = true;
+          CheckTypeParams(file, ast.alias_type_params[node.c - 1], "type alias `" + std::string(Str(node.a)) + "`");
+        }
         break;
       case NodeKind::ImportCItem:  // the driver imported the header before checking
         if (!in_.c_decls)
@@ -196,6 +213,7 @@ bool Sema::EnsureSignature(uint32_t s) {
   if (syms_[s].type != kErrorType) return true;
   if (syms_[s].file == kCFile) return EnsureCSignature(s);
   uint32_t file = syms_[s].file;
+  InstanceScope scope(*this, file);
   const FnDecl& d = AstOf(file).fns[syms_[s].decl];
   std::vector<TypeId> params;
   bool ok = true;
@@ -250,6 +268,7 @@ void Sema::CheckFunction(uint32_t s) {
   uint32_t saved_depth = const_depth_;
   const_depth_ = 0;
   uint32_t errors = in_.diags->ErrorCount();
+  InstanceScope scope(*this, syms_[s].file);
   FnCtx fc;
   fc.file = syms_[s].file;
   fc.fn_sym = s;

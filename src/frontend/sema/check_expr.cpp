@@ -146,12 +146,13 @@ TypeId Sema::CheckExprInner(FnCtx& fc, NodeId n, TypeId expected) {
     case NodeKind::Index: return CheckIndex(fc, n);
     case NodeKind::Field: return CheckField(fc, n);
     case NodeKind::EnumAccess: return CheckEnumAccess(fc, n);
-    case NodeKind::StructLit: return CheckStructLit(fc, n);
+    case NodeKind::StructLit: return CheckStructLit(fc, n, expected);
+    case NodeKind::GenericName: return CheckGenericName(fc, n);
     case NodeKind::FixedArrayLit: return CheckArrayLit(fc, n, expected, true);
     case NodeKind::ArrayLit: return CheckArrayLit(fc, n, expected, false);
     case NodeKind::ErrorNode: return kErrorType;
     case NodeKind::TypeName: case NodeKind::TypePtr: case NodeKind::TypeArray: case NodeKind::TypeConst:
-    case NodeKind::TypeFn:
+    case NodeKind::TypeFn: case NodeKind::TypeInst:
       Error(DiagKind::NotAValue, NodeRange(fc.file, n), "expected a value, found a type");
       return kErrorType;
     default:
@@ -204,6 +205,12 @@ TypeId Sema::CheckName(FnCtx& fc, NodeId n) {
       return syms_[g].type;
     case SymKind::Static: return EnsureSymbolType(g);
     case SymKind::Func: {
+      if (syms_[g].generic) {
+        auto& d = Error(DiagKind::TypeArgumentCount, r, "generic function " + quoted() + " needs its type arguments here: " +
+                                                            "`" + std::string(Str(name)) + "[...]`");
+        in_.diags->AddNote(d, TokRange(syms_[g].file, syms_[g].tok), "declared here");
+        return kErrorType;
+      }
       EnsureSignature(g);
       if (syms_[g].compiletime && const_depth_ == 0 && !fc.compiletime) {
         auto& d = Error(DiagKind::CompileTimeOnly, r,

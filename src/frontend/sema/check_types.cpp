@@ -7,6 +7,8 @@ namespace thrustc::frontend {
 
 TypeId Sema::ResolveTypeName(FnCtx* fc, uint32_t file, NodeId n) {
   NameId name = AstOf(file)[n].a;
+  for (auto& [param, type] : files_[file].type_args)
+    if (param == name) return type;
   if (name < prim_names_.size() && prim_names_[name]) {
     if (prim_names_[name] != UINT32_MAX) return prim_names_[name] - 1;
     Error(DiagKind::UnsupportedType, NodeRange(file, n), "type `" + std::string(Str(name)) + "` is not supported");
@@ -20,6 +22,10 @@ TypeId Sema::ResolveTypeName(FnCtx* fc, uint32_t file, NodeId n) {
   if (s == UINT32_MAX) {
     if (ReportCSkipped(name, NodeRange(file, n))) return kErrorType;
     Error(DiagKind::UndefinedName, NodeRange(file, n), "unknown type `" + std::string(Str(name)) + "`");
+    return kErrorType;
+  }
+  if (syms_[s].generic && (syms_[s].kind == SymKind::Struct || syms_[s].kind == SymKind::Alias)) {
+    CheckTypeArgCount(s, 0, NodeRange(file, n));
     return kErrorType;
   }
   if (syms_[s].kind == SymKind::Struct) return syms_[s].type;
@@ -73,6 +79,7 @@ TypeId Sema::ResolveType(FnCtx* fc, uint32_t file, NodeId n) {
   TypeId t = kErrorType;
   switch (node.kind) {
     case NodeKind::TypeName: t = ResolveTypeName(fc, file, n); break;
+    case NodeKind::TypeInst: t = ResolveTypeInst(fc, file, n); break;
     case NodeKind::TypePtr: {
       TypeId elem = ResolveType(fc, file, node.a);
       t = elem == kErrorType ? kErrorType : elem == kVoid ? kPtr : types_.PtrTo(elem);
@@ -133,6 +140,7 @@ bool Sema::EnsureStructLayout(TypeId t, SourceRange use) {
   }
   info.state = LayoutState::InProgress;
   uint32_t file = info.file;
+  InstanceScope scope(*this, file);
   const Ast& ast = AstOf(file);
   const StructDecl d = ast.structs[info.decl];
   std::vector<FieldInfo> fields;

@@ -14,8 +14,18 @@ constexpr std::string_view kUnsupported[] = {"u128", "s128", "f80", "f128", "fpp
 
 Sema::Sema(const CheckInput& in) : in_(in), names_(in.names) {}
 
+// Inside an instance of a generic, every diagnostic names the chain of instances that led to it,
+// innermost first (the first eight).
 Diagnostic& Sema::Error(DiagKind kind, SourceRange r, std::string msg) {
-  return in_.diags->Report(kind, r, std::move(msg));
+  Diagnostic& d = in_.diags->Report(kind, r, std::move(msg));
+  uint32_t file = instance_stack_.empty() ? UINT32_MAX : instance_stack_.back();
+  for (uint32_t notes = 0; file != UINT32_MAX && !files_[file].instance.empty() && notes < 8; ++notes) {
+    const FileInfo& f = files_[file];
+    std::string name = f.instance.size() <= 120 ? f.instance : f.instance.substr(0, 100) + "...";
+    in_.diags->AddNote(d, f.requested, "in the instance `" + name + "` requested here");
+    file = f.parent;
+  }
+  return d;
 }
 
 SourceRange Sema::ExprRange(uint32_t file, NodeId n) const {
@@ -36,7 +46,7 @@ SourceRange Sema::ExprRange(uint32_t file, NodeId n) const {
 }
 
 uint32_t Sema::LookupGlobal(uint32_t file, NameId name) const {
-  const auto& priv = files_[file].private_syms;
+  const auto& priv = files_[files_[file].origin].private_syms;
   if (auto it = priv.find(name); it != priv.end()) return it->second;
   if (auto it = public_syms_.find(name); it != public_syms_.end()) return it->second;
   return UINT32_MAX;
@@ -66,6 +76,7 @@ void Sema::Collect() {
   for (uint32_t f = 0; f < files_.size(); ++f) {
     FileInfo& info = files_[f];
     info.ast = in_.files[f];
+    info.origin = f;
     size_t n = info.ast->nodes.size();
     info.types.assign(n, kErrorType);
     info.refs.assign(n, 0);
@@ -74,7 +85,7 @@ void Sema::Collect() {
   for (uint32_t f = 0; f < files_.size(); ++f) CollectFile(f);
   if (in_.c_decls) DeclareCImports();  // imported C declarations get their signatures on use
   for (uint32_t s = 0; s < syms_.size(); ++s)
-    if (syms_[s].kind == SymKind::Func && syms_[s].file != kCFile) EnsureSignature(s);
+    if (syms_[s].kind == SymKind::Func && syms_[s].file != kCFile && !syms_[s].generic) EnsureSignature(s);
 }
 
 }  // namespace thrustc::frontend

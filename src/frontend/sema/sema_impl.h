@@ -4,6 +4,8 @@
 // checker asks of them (the section "what the layers above provide"). The checker never sees the
 // IR: an IR function or global is an id to it (Symbol::ir, ConstVal::global).
 #pragma once
+#include <deque>
+#include <map>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -56,6 +58,7 @@ struct Symbol {
   EvalState state = EvalState::None;
   bool is_public = false, is_mut = false, compiletime = false, is_extern = false;
   bool variadic = false, broken = false, packed = false;
+  bool generic = false;         // has type parameters (12): only its instances are checked
   uint32_t file = 0;
   uint32_t decl = 0;    // index into the Ast table of its kind (Alias: the item node)
   NameId name = 0;
@@ -70,14 +73,24 @@ struct Symbol {
   std::string extern_name;      // Func/Static with @extern
 };
 
-// Per-node annotations of one file: side arrays indexed by NodeId.
+// Per-node annotations of one file: side arrays indexed by NodeId. An instance of a generic
+// (12) is checked as a file of its own over the generic's Ast: its own annotations, the type
+// arguments bound to the parameters, and the names of the file it was declared in.
 struct FileInfo {
   const Ast* ast = nullptr;
+  uint32_t origin = 0;          // the parsed file whose top-level names this one sees
+  std::vector<std::pair<NameId, TypeId>> type_args;  // an instance's bound type parameters
+  uint32_t depth = 0;           // instantiation nesting (at most kMaxInstanceDepth)
+  std::string instance;         // an instance's name, `wrap[s32]`; empty for a parsed file
+  SourceRange requested;        // where the instance was first requested
+  uint32_t parent = UINT32_MAX; // the file that requested it (an instance file, or a parsed one)
   std::vector<TypeId> types;    // the type of every checked expression or type node
   std::vector<uint32_t> refs;   // Name: symbol ref; Field: field index (+flags); Call: callee kind
   std::vector<uint32_t> consts; // index+1 into consts_, 0 = not constant
   std::unordered_map<NameId, uint32_t> private_syms;
 };
+
+constexpr uint32_t kMaxInstanceDepth = 64;
 
 // Symbol references in FileInfo::refs.
 constexpr uint32_t kLocalRef = 0x80000000u;   // | local index
@@ -162,6 +175,25 @@ class Sema {
   bool EnsureFunctionChecked(uint32_t sym, SourceRange use);  // once; a clean body goes to FunctionChecked
   void CheckFunction(uint32_t sym);
 
+  // --- generics (check_generics.cpp)
+  ListRef TypeParamsOf(const Symbol& sym) const;
+  void CheckTypeParams(uint32_t file, ListRef params, std::string_view what);
+  uint32_t NewInstanceFile(uint32_t generic_sym, const std::vector<TypeId>& args, uint32_t from_file, SourceRange site);
+  uint32_t Instantiate(uint32_t generic_sym, const std::vector<TypeId>& args, uint32_t from_file, SourceRange site);
+  TypeId ResolveTypeInst(FnCtx* fc, uint32_t file, NodeId n);
+  bool ResolveTypeArgs(FnCtx* fc, uint32_t file, uint32_t start, uint32_t count, std::vector<TypeId>* out);
+  bool CheckTypeArgCount(uint32_t generic_sym, size_t given, SourceRange where);
+  bool Unify(uint32_t gfile, ListRef params, NodeId pattern, TypeId actual, std::vector<TypeId>& bound,
+             std::vector<uint8_t>& literal, std::vector<NodeId>& bound_by, NodeId arg, uint32_t arg_file);
+  bool FinishInference(uint32_t generic_sym, std::vector<TypeId>& bound, const std::vector<uint8_t>& literal,
+                       SourceRange where);
+  TypeId CheckGenericCall(FnCtx& fc, NodeId n, uint32_t generic_sym, NodeId explicit_args);
+  TypeId CheckGenericName(FnCtx& fc, NodeId n);
+  TypeId InferStructInstance(FnCtx& fc, NodeId lit, uint32_t generic_sym, TypeId expected, bool* prechecked);
+  std::string InstanceName(uint32_t generic_sym, const std::vector<TypeId>& args) const;
+  std::vector<uint32_t> instance_stack_;  // instance files being checked, innermost last
+  std::map<std::pair<uint32_t, std::vector<TypeId>>, uint32_t> instances_;  // -> symbol or TypeId
+
   // --- importC declarations (check_cimport.cpp)
   void DeclareCImports();
   TypeId CTypeToThrust(uint32_t c_type);
@@ -208,9 +240,10 @@ class Sema {
   std::optional<ConstVal> TypeQueryValue(FnCtx& fc, NodeId n, Builtin which, TypeId t);
   Modifier AtomicDestination(FnCtx& fc, NodeId dst, std::string_view builtin);
   bool IsEnumArrow(FnCtx& fc, NodeId n);
-  TypeId CheckStructLit(FnCtx& fc, NodeId n);
+  TypeId CheckStructLit(FnCtx& fc, NodeId n, TypeId expected);
   TypeId CheckArrayLit(FnCtx& fc, NodeId n, TypeId expected, bool fixed);
   TypeId CheckCall(FnCtx& fc, NodeId n);
+  TypeId FinishDirectCall(FnCtx& fc, NodeId n, TypeId ret);
   TypeId CheckBuiltin(FnCtx& fc, NodeId n, Builtin which);
   TypeId CheckArgs(FnCtx& fc, NodeId n, TypeId fn_type, bool variadic, std::string_view callee);
   TypeId TypeOrExprOfArg(FnCtx& fc, NodeId arg, uint64_t* literal_bytes);
@@ -252,8 +285,8 @@ class Sema {
   const CheckInput in_;
   NameTable* names_;
   TypeTable types_;
-  std::vector<FileInfo> files_;
-  std::vector<Symbol> syms_;
+  std::deque<FileInfo> files_;  // parsed files, then instance files (stable references)
+  std::deque<Symbol> syms_;     // grows while checking (instances): references stay valid
   std::unordered_map<NameId, uint32_t> public_syms_;
   std::vector<ConstVal> consts_;
   struct EnumMember {
@@ -282,6 +315,20 @@ class Sema {
     std::string file_line;
   };
   std::unordered_map<NameId, CSkip> c_skipped_;
+};
+
+// While a declaration of an instance file is checked, its diagnostics name the instance.
+struct InstanceScope {
+  InstanceScope(Sema& s, uint32_t file) : sema(s), pushed(file != kCFile && !s.files_[file].instance.empty()) {
+    if (pushed) sema.instance_stack_.push_back(file);
+  }
+  ~InstanceScope() {
+    if (pushed) sema.instance_stack_.pop_back();
+  }
+  InstanceScope(const InstanceScope&) = delete;
+  InstanceScope& operator=(const InstanceScope&) = delete;
+  Sema& sema;
+  bool pushed;
 };
 
 // importC: compares our layout of an imported struct with clang's record layout; empty when they

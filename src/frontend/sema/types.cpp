@@ -103,7 +103,13 @@ std::string TypeTable::Print(TypeId t, const NameTable& names) const {
     case TypeKind::FixedArray:
       return "array[" + Print(info.elem, names) + "; " + std::to_string(info.count) + "]";
     case TypeKind::Const: return "const " + Print(info.elem, names);
-    case TypeKind::Struct: return std::string(names.Str(structs_[info.index].name));
+    case TypeKind::Struct: {
+      const StructInfo& st = structs_[info.index];
+      std::string s(names.Str(st.name));
+      if (st.generic == UINT32_MAX) return s;
+      for (size_t i = 0; i < st.type_args.size(); ++i) s += (i ? ", " : "[") + Print(st.type_args[i], names);
+      return s + "]";
+    }
     case TypeKind::Fn: {
       std::string s = "Fn[";
       auto params = FnParams(t);

@@ -54,6 +54,8 @@ struct StructInfo {
   uint32_t agg = UINT32_MAX;  // ir::AggId once built
   uint32_t c_record = UINT32_MAX;  // imported from C (importC): index into CDecls::records
   bool c_opaque = false;          // imported opaquely: usable through pointers only
+  uint32_t generic = UINT32_MAX;  // an instance (12): the generic struct's symbol
+  std::vector<TypeId> type_args;  // and its type arguments
 };
 
 class TypeTable {

@@ -117,9 +117,17 @@ std::string_view ModifierSpelling(Modifier m);
 // The modifier spelled `word`, if it is one.
 bool LookUpModifier(std::string_view word, Modifier* out);
 
+// A type parameter of a generic function, struct or alias (12): `fn f[T, U](...)`.
+struct TypeParam {
+  NameId name;
+  TokenId tok;
+  bool used;  // named anywhere in the declaration after the parameter list (else W0032)
+};
+
 struct FnDecl {
   NameId name;
   TokenId name_tok;
+  ListRef type_params;  // into Ast::type_params; empty for a non-generic function
   ListRef params;    // into Ast::params
   NodeId ret_type;   // 0 = void
   ListRef attrs;     // into Ast::attrs
@@ -148,6 +156,7 @@ struct VarDecl {
 struct StructDecl {
   NameId name;
   TokenId name_tok;
+  ListRef type_params;  // into Ast::type_params
   ListRef fields;    // into Ast::fields
   ListRef attrs;
 };
@@ -191,6 +200,8 @@ struct Ast {
   std::vector<EnumDecl> enums;
   std::vector<EnumMemberDecl> members;
   std::vector<Attr> attrs;
+  std::vector<TypeParam> type_params;
+  std::vector<ListRef> alias_type_params;  // of generic aliases: TypeAliasItem::c - 1 indexes this
 
   const Node& operator[](NodeId id) const { return nodes[id]; }
   uint32_t List(ListRef r, uint32_t i) const { return lists[r.start + i]; }

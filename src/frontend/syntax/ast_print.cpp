@@ -65,6 +65,8 @@ class AstPrinter {
   // stops at this depth and says so.
   static constexpr int kMaxPrintDepth = 2000;
   std::string AttrsText(ListRef attrs) const;
+  std::string TypeArgsText(uint32_t start, uint32_t count) const;
+  std::string TypeParamsText(ListRef params) const;
   void PrintNode(NodeId id, int indent);
   void PrintItem(NodeId id, int indent);
   void PrintList(uint32_t start, uint32_t count, int indent) {
@@ -89,6 +91,7 @@ std::string AstPrinter::TypeText(NodeId id) const {
     case NodeKind::TypeConst: return "const " + TypeText(n.a);
     case NodeKind::TypeArray:
       return "array[" + TypeText(n.a) + (n.b ? "; " + InlineExpr(n.b) : std::string()) + "]";
+    case NodeKind::TypeInst: return std::string(Name(n.a)) + TypeArgsText(n.b, n.c);
     case NodeKind::TypeFn: {
       std::string s = "Fn[";
       for (uint32_t i = 0; i < n.b; ++i) s += (i ? ", " : "") + TypeText(ast_.ListAt(n.a, i));
@@ -111,6 +114,7 @@ std::string AstPrinter::InlineExpr(NodeId id, int depth) const {
     case NodeKind::BoolLit: return n.a ? "true" : "false";
     case NodeKind::NullLit: return "nullptr";
     case NodeKind::Name: return std::string(Name(n.a));
+    case NodeKind::GenericName: return std::string(Name(n.a)) + TypeArgsText(n.b, n.c);
     case NodeKind::EnumAccess: return std::string(Name(n.a)) + "=>" + std::string(Name(n.b));
     case NodeKind::Binary:
       return "(" + InlineExpr(n.a, depth + 1) + " " + std::string(TokenKindName(TokenKind(n.op))) + " " +
@@ -130,6 +134,19 @@ std::string AstPrinter::InlineExpr(NodeId id, int depth) const {
   }
 }
 
+std::string AstPrinter::TypeArgsText(uint32_t start, uint32_t count) const {
+  std::string s = "[";
+  for (uint32_t i = 0; i < count; ++i) s += (i ? ", " : "") + TypeText(ast_.ListAt(start, i));
+  return s + "]";
+}
+
+std::string AstPrinter::TypeParamsText(ListRef params) const {
+  if (!params.count) return "";
+  std::string s = "[";
+  for (uint32_t i = 0; i < params.count; ++i) s += (i ? ", " : "") + std::string(Name(ast_.type_params[params.start + i].name));
+  return s + "]";
+}
+
 std::string AstPrinter::AttrsText(ListRef attrs) const {
   std::string s;
   for (uint32_t i = 0; i < attrs.count; ++i) {
@@ -145,7 +162,7 @@ void AstPrinter::PrintItem(NodeId id, int indent) {
   switch (n.kind) {
     case NodeKind::FnItem: {
       const FnDecl& fn = ast_.fns[n.a];
-      std::string s = "FnItem " + std::string(Name(fn.name)) + "(";
+      std::string s = "FnItem " + std::string(Name(fn.name)) + TypeParamsText(fn.type_params) + "(";
       for (uint32_t i = 0; i < fn.params.count; ++i) {
         const Param& p = ast_.params[fn.params.start + i];
         s += (i ? ", " : "") + std::string(Name(p.name)) + ": " + TypeText(p.type);
@@ -170,7 +187,7 @@ void AstPrinter::PrintItem(NodeId id, int indent) {
     }
     case NodeKind::StructItem: {
       const StructDecl& d = ast_.structs[n.a];
-      Line(indent, "StructItem " + std::string(Name(d.name)) + AttrsText(d.attrs));
+      Line(indent, "StructItem " + std::string(Name(d.name)) + TypeParamsText(d.type_params) + AttrsText(d.attrs));
       for (uint32_t i = 0; i < d.fields.count; ++i) {
         const FieldDecl& f = ast_.fields[d.fields.start + i];
         Line(indent + 1, "Field " + std::string(Name(f.name)) + ": " + TypeText(f.type));
@@ -188,7 +205,8 @@ void AstPrinter::PrintItem(NodeId id, int indent) {
       return;
     }
     case NodeKind::TypeAliasItem:
-      Line(indent, "TypeAliasItem " + std::string(Name(n.a)) + " = " + TypeText(n.b));
+      Line(indent, "TypeAliasItem " + std::string(Name(n.a)) +
+                       (n.c ? TypeParamsText(ast_.alias_type_params[n.c - 1]) : std::string()) + " = " + TypeText(n.b));
       return;
     default: {  // ImportItem, ImportCItem, DirectiveItem
       std::string s = std::string(NodeKindName(n.kind)) + " ";
@@ -209,11 +227,11 @@ void AstPrinter::PrintNode(NodeId id, int indent) {
     case NodeKind::ImportCItem: case NodeKind::DirectiveItem:
       return PrintItem(id, indent);
     case NodeKind::TypeName: case NodeKind::TypePtr: case NodeKind::TypeArray:
-    case NodeKind::TypeConst: case NodeKind::TypeFn:
+    case NodeKind::TypeConst: case NodeKind::TypeInst: case NodeKind::TypeFn:
       return Line(indent, head + " " + TypeText(id));
     case NodeKind::IntLit: case NodeKind::FloatLit: case NodeKind::CharLit:
     case NodeKind::StringLit: case NodeKind::BoolLit: case NodeKind::Name:
-    case NodeKind::EnumAccess:
+    case NodeKind::GenericName: case NodeKind::EnumAccess:
       return Line(indent, head + " " + InlineExpr(id));
     case NodeKind::Binary: case NodeKind::Assign:
       Line(indent, head + " " + std::string(op));
@@ -229,7 +247,7 @@ void AstPrinter::PrintNode(NodeId id, int indent) {
       Line(indent, "Field ." + std::string(Name(n.b)));
       return PrintNode(n.a, indent + 1);
     case NodeKind::StructLit:
-      Line(indent, "StructLit " + std::string(Name(n.a)));
+      Line(indent, "StructLit " + TypeText(n.a));
       return PrintList(n.b, n.c, indent + 1);
     case NodeKind::FieldInit:
       Line(indent, "FieldInit " + std::string(Name(n.a)));

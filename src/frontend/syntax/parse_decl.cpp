@@ -44,13 +44,43 @@ ListRef Parser::ParseAttrs() {
   return {start, uint32_t(ast_.attrs.size()) - start};
 }
 
-// fn_item = "fn" IDENT "(" [ param { "," param } [","] ] ")" [ type ] attrs ( block | ";" )
+// type_params = "[" IDENT { "," IDENT } [ "," ] "]"         (12; the checker rejects duplicates)
+ListRef Parser::ParseTypeParams() {
+  uint32_t start = uint32_t(ast_.type_params.size());
+  if (!Accept(TokenKind::LBracket)) return {start, 0};
+  while (!panic_ && !At(TokenKind::RBracket) && !At(TokenKind::Eof)) {
+    TypeParam p{};
+    if (!ExpectIdentifier(&p.tok, "a type parameter name")) break;
+    p.name = InternTok(p.tok);
+    ast_.type_params.push_back(p);
+    scope_type_params_.push_back(Text(p.tok));
+    if (!Accept(TokenKind::Comma)) break;
+  }
+  if (!panic_) Expect(TokenKind::RBracket, "`,` or `]`");
+  return {start, uint32_t(ast_.type_params.size()) - start};
+}
+
+// A type parameter is used when its name appears anywhere in the declaration after the list.
+void Parser::MarkUsedTypeParams(ListRef params, TokenId from) {
+  for (uint32_t i = 0; i < params.count; ++i) {
+    TypeParam& p = ast_.type_params[params.start + i];
+    std::string_view name = Text(p.tok);
+    for (TokenId t = from; t < pos_ && !p.used; ++t)
+      p.used = tokens_.kinds[t] == TokenKind::Identifier && Text(t) == name;
+  }
+  scope_type_params_.clear();
+}
+
+// fn_item = "fn" IDENT [ type_params ] "(" [ param { "," param } [","] ] ")" [ type ] attrs
+//           ( block | ";" )
 // param   = IDENT ":" type
 NodeId Parser::ParseFn() {
   Advance();  // fn
   FnDecl fn{};
   if (!ExpectIdentifier(&fn.name_tok, "a function name")) return kNoNode;
   fn.name = InternTok(fn.name_tok);
+  fn.type_params = ParseTypeParams();
+  TokenId after_params = pos_;
   Expect(TokenKind::LParen);
   uint32_t param_start = uint32_t(ast_.params.size());
   while (!panic_ && !At(TokenKind::RParen) && !At(TokenKind::Eof)) {
@@ -74,6 +104,7 @@ NodeId Parser::ParseFn() {
       ErrorExpected("`{` or `;`");
     }
   }
+  MarkUsedTypeParams(fn.type_params, after_params);
   ast_.fns.push_back(fn);
   return Add(NodeKind::FnItem, fn.name_tok, uint32_t(ast_.fns.size() - 1));
 }
@@ -124,13 +155,15 @@ void Parser::ParseModifiers(VarDecl& var) {
   }
 }
 
-// struct_item = "struct" IDENT attrs "{" [ field { ( "," | ";" ) field } [ "," | ";" ] ] "}"
+// struct_item = "struct" IDENT [ type_params ] attrs "{" [ field { ( "," | ";" ) field } [ "," | ";" ] ] "}"
 // field       = IDENT ":" type
 NodeId Parser::ParseStruct() {
   Advance();  // struct
   StructDecl decl{};
   if (!ExpectIdentifier(&decl.name_tok, "a struct name")) return kNoNode;
   decl.name = InternTok(decl.name_tok);
+  decl.type_params = ParseTypeParams();
+  TokenId after_params = pos_;
   decl.attrs = ParseAttrs();
   uint32_t start = uint32_t(ast_.fields.size());
   if (Expect(TokenKind::LBrace)) {
@@ -146,6 +179,7 @@ NodeId Parser::ParseStruct() {
     Expect(TokenKind::RBrace, "`,` or `}`");
   }
   decl.fields = {start, uint32_t(ast_.fields.size()) - start};
+  MarkUsedTypeParams(decl.type_params, after_params);
   ast_.structs.push_back(decl);
   return Add(NodeKind::StructItem, decl.name_tok, uint32_t(ast_.structs.size() - 1));
 }
@@ -176,15 +210,23 @@ NodeId Parser::ParseEnum() {
   return Add(NodeKind::EnumItem, decl.name_tok, uint32_t(ast_.enums.size() - 1));
 }
 
-// type_alias = "type" IDENT "=" type ";"
+// type_alias = "type" IDENT [ type_params ] "=" type ";"
 NodeId Parser::ParseTypeAlias() {
   Advance();  // type
   TokenId name_tok;
   if (!ExpectIdentifier(&name_tok, "a type name")) return kNoNode;
+  ListRef params = ParseTypeParams();
+  TokenId after_params = pos_;
   NodeId type = kNoNode;
   if (Expect(TokenKind::Assign)) type = ParseType();
   if (!panic_) Expect(TokenKind::Semicolon);
-  return Add(NodeKind::TypeAliasItem, name_tok, InternTok(name_tok), type);
+  MarkUsedTypeParams(params, after_params);
+  uint32_t generic = 0;
+  if (params.count) {
+    ast_.alias_type_params.push_back(params);
+    generic = uint32_t(ast_.alias_type_params.size());
+  }
+  return Add(NodeKind::TypeAliasItem, name_tok, InternTok(name_tok), type, generic);
 }
 
 // import_item = ( "import" | "importC" | "directive" ) STRING ";"

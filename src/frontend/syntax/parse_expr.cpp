@@ -1,6 +1,7 @@
 // Parser, expressions (section 5): precedence climbing over the C-like table of section 5.1,
 // prefix and postfix operators, primaries, literals and the sizeOf/alignOf/halloc builtins whose
 // argument may be a type.
+#include <algorithm>
 #include <charconv>
 
 #include "frontend/syntax/parser_impl.h"
@@ -240,6 +241,7 @@ NodeId Parser::ParsePrimary() {
 }
 
 // ident_expr = IDENT "=>" IDENT                           (EnumAccess)
+//            | IDENT type_args                           (GenericName: `f[T]`, see TypeArgsFollow)
 //            | ( "sizeOf" | "alignOf" | "halloc" ) "(" ( type | expr ) { "," ... } ")"
 //            | IDENT                                     (Name)
 NodeId Parser::ParseIdentifierExpr() {
@@ -252,6 +254,10 @@ NodeId Parser::ParseIdentifierExpr() {
     return Add(NodeKind::EnumAccess, member, name, InternTok(member));
   }
   NodeId callee = Add(NodeKind::Name, tok, name);
+  if (At(TokenKind::LBracket) && TypeArgsFollow(Text(tok))) {
+    ListRef args = ParseTypeArgs();
+    return Add(NodeKind::GenericName, tok, name, args.start, args.count);
+  }
   if (!IsTypeBuiltin(Text(tok)) || !At(TokenKind::LParen)) return callee;
   TokenId paren = Advance();
   size_t mark = Mark();
@@ -271,14 +277,55 @@ bool Parser::StartsTypeOnly() const {
   if (!At(TokenKind::Identifier)) return false;
   std::string_view s = Text(pos_);
   if ((s == "ptr" || s == "array" || s == "Fn") && Peek(1) == TokenKind::LBracket) return true;
-  return IsPrimitiveTypeName(s);
+  if (Peek(1) == TokenKind::LBracket && type_names_.count(s)) return true;  // Box[s32]
+  return IsPrimitiveTypeName(s) || std::find(scope_type_params_.begin(), scope_type_params_.end(), s) != scope_type_params_.end();
 }
 
-// struct_lit = "new" IDENT "{" [ IDENT ":" expr { "," IDENT ":" expr } [ "," ] ] "}"
+bool Parser::IsKnownTypeName(std::string_view s) const {
+  return IsPrimitiveTypeName(s) || type_names_.count(s) ||
+         std::find(scope_type_params_.begin(), scope_type_params_.end(), s) != scope_type_params_.end();
+}
+
+// At `[` after the name `callee` in an expression: does a list of type arguments follow (a generic
+// instance, `f[s32](x)`, `id[T]`), rather than an index (`table[i](x)`)? The brackets must hold
+// only what types are made of, and either the file declares `callee` as generic, or the
+// instance is called and its arguments are unmistakably types (several, a constructed type, or
+// a name the file declares as a type or type parameter).
+bool Parser::TypeArgsFollow(std::string_view callee) const {
+  uint32_t depth = 0, top_commas = 0, idents = 0, tokens = 0;
+  TokenId t = pos_;
+  for (;; ++t) {
+    if (t >= tokens_.size()) return false;
+    TokenKind k = tokens_.kinds[t];
+    if (k == TokenKind::LBracket) ++depth;
+    else if (k == TokenKind::RBracket) {
+      if (--depth == 0) break;
+    } else if (k == TokenKind::Comma) top_commas += depth == 1;
+    else if (k == TokenKind::Identifier) ++idents;
+    else if (k == TokenKind::IntLiteral) {
+      if (depth < 2) return false;  // only an array length may be a number
+    } else if (k != TokenKind::Semicolon && k != TokenKind::KwConst && k != TokenKind::Arrow &&
+               k != TokenKind::ColonColon) {
+      return false;
+    }
+    ++tokens;
+  }
+  if (generic_names_.count(callee)) return true;
+  if (t + 1 >= tokens_.size() || tokens_.kinds[t + 1] != TokenKind::LParen) return false;
+  if (top_commas > 0 || tokens != 2 || idents != 1) return true;
+  return IsKnownTypeName(Text(pos_ + 1));
+}
+
+// struct_lit = "new" IDENT [ type_args ] "{" [ IDENT ":" expr { "," IDENT ":" expr } [ "," ] ] "}"
 NodeId Parser::ParseStructLit() {
   Advance();  // new
   TokenId name_tok;
   if (!ExpectIdentifier(&name_tok, "a struct name after `new`")) return AddError();
+  NodeId type = Add(NodeKind::TypeName, name_tok, InternTok(name_tok));
+  if (At(TokenKind::LBracket)) {
+    ListRef args = ParseTypeArgs();
+    type = Add(NodeKind::TypeInst, name_tok, InternTok(name_tok), args.start, args.count);
+  }
   if (!Expect(TokenKind::LBrace)) return AddError();
   size_t mark = Mark();
   while (!panic_ && !At(TokenKind::RBrace) && !At(TokenKind::Eof)) {
@@ -291,7 +338,7 @@ NodeId Parser::ParseStructLit() {
   }
   if (!panic_) Expect(TokenKind::RBrace, "`,` or `}`");
   ListRef inits = Commit(mark);
-  return Add(NodeKind::StructLit, name_tok, InternTok(name_tok), inits.start, inits.count);
+  return Add(NodeKind::StructLit, name_tok, type, inits.start, inits.count);
 }
 
 // literal = INT | FLOAT | CHAR | STRING | "true" | "false" | "nullptr"

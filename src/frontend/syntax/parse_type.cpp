@@ -1,5 +1,6 @@
 // Parser, types (section 2): names (primitives are plain TypeName nodes; the checker gives them
-// meaning), `ptr[T]`, `array[T; N]`, `array[T]`, `const T` and `Fn[T1, T2] -> R`.
+// meaning), `ptr[T]`, `array[T; N]`, `array[T]`, `const T`, `Fn[T1, T2] -> R` and generic
+// instances `Box[s32]`.
 #include "frontend/syntax/parser_impl.h"
 
 namespace thrustc::frontend {
@@ -30,13 +31,13 @@ NodeId Parser::ParseType() {
 }
 
 // type_ctor = "ptr" "[" type "]" | "array" "[" type [ ";" expr ] "]" | fn_type
+//           | IDENT type_args                                  (a generic instance, 12)
 NodeId Parser::ParseTypeConstructor(TokenId name_tok) {
   std::string_view name = Text(name_tok);
   if (name == "Fn") return ParseFnType(name_tok);
   if (name != "ptr" && name != "array") {
-    ErrorAt(pos_, "`" + std::string(name) + "` does not take type arguments; only `ptr[T]`, "
-                  "`array[T; N]` and `Fn[...] -> R` do");
-    return AddError();
+    ListRef args = ParseTypeArgs();
+    return Add(NodeKind::TypeInst, name_tok, InternTok(name_tok), args.start, args.count);
   }
   Advance();  // [
   NodeId elem = ParseType();
@@ -50,6 +51,18 @@ NodeId Parser::ParseTypeConstructor(TokenId name_tok) {
   }
   if (!panic_) Expect(TokenKind::RBracket);
   return result;
+}
+
+// type_args = "[" type { "," type } [ "," ] "]"
+ListRef Parser::ParseTypeArgs() {
+  Advance();  // [
+  size_t mark = Mark();
+  while (!panic_ && !At(TokenKind::RBracket) && !At(TokenKind::Eof)) {
+    scratch_.push_back(ParseType());
+    if (!Accept(TokenKind::Comma)) break;
+  }
+  if (!panic_) Expect(TokenKind::RBracket, "`,` or `]`");
+  return Commit(mark);
 }
 
 // fn_type = "Fn" "[" [ type { "," type } [ "," ] ] "]" [ "->" type ]

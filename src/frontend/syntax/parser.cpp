@@ -32,6 +32,7 @@ NameId Parser::InternTok(TokenId t) {
 
 // file = { item | ";" } EOF
 Ast Parser::Run() {
+  ScanGenericNames();
   while (!At(TokenKind::Eof)) {
     if (Accept(TokenKind::Semicolon)) continue;
     TokenId start = pos_;
@@ -41,6 +42,19 @@ Ast Parser::Run() {
     if (pos_ == start) Advance();  // always make progress
   }
   return std::move(ast_);
+}
+
+// Before parsing: which names the file declares as generics (`fn f [`, `struct S [`, `type A [`)
+// and as types, so a call `f[T](x)` parses as an instantiation (see TypeArgsFollow).
+void Parser::ScanGenericNames() {
+  for (TokenId t = 0; t + 1 < tokens_.size(); ++t) {
+    TokenKind k = tokens_.kinds[t];
+    if (k != TokenKind::KwFn && k != TokenKind::KwStruct && k != TokenKind::KwType && k != TokenKind::KwEnum) continue;
+    if (tokens_.kinds[t + 1] != TokenKind::Identifier) continue;
+    std::string_view name = Text(t + 1);
+    if (k != TokenKind::KwFn) type_names_.insert(name);
+    if (t + 2 < tokens_.size() && tokens_.kinds[t + 2] == TokenKind::LBracket) generic_names_.insert(name);
+  }
 }
 
 ListRef Parser::Commit(size_t mark) {

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "frontend/syntax/ast.h"
@@ -117,6 +118,9 @@ class Parser {
   NodeId ParseStruct();
   NodeId ParseEnum();
   NodeId ParseTypeAlias();
+  ListRef ParseTypeParams();
+  void MarkUsedTypeParams(ListRef params, TokenId from);
+  void ScanGenericNames();
   NodeId ParseImport();
   ListRef ParseAttrs();
 
@@ -145,11 +149,14 @@ class Parser {
   uint32_t AddString(TokenId t);  // decodes a string token into Ast::strings
   uint32_t ParseExprList(TokenKind close, uint32_t* count);
   bool StartsTypeOnly() const;
+  bool TypeArgsFollow(std::string_view callee) const;
+  bool IsKnownTypeName(std::string_view s) const;
 
   // Types (parse_type.cpp).
   NodeId ParseType();
   NodeId ParseTypeConstructor(TokenId name_tok);
   NodeId ParseFnType(TokenId fn_tok);
+  ListRef ParseTypeArgs();  // "[" type { "," type } "]"
 
   const TokenList& tokens_;
   std::string_view text_;
@@ -166,6 +173,11 @@ class Parser {
   };
   static constexpr uint32_t kNameCacheSize = 4096;
   std::vector<NameCacheSlot> name_cache_;
+  // Generics (12): the names this file declares as generic functions, structs or aliases, and as
+  // types; the type parameters of the declaration being parsed. They tell `f[T](x)` (a generic
+  // call) from `a[i](x)` (a call of an indexed function value).
+  std::unordered_set<std::string_view> generic_names_, type_names_;
+  std::vector<std::string_view> scope_type_params_;
   TokenId pos_ = 0;
   uint32_t depth_ = 0;
   uint32_t chain_depth_ = 0;  // operators in the chains currently open (see kMaxTreeDepth)
