@@ -2,15 +2,18 @@
 // verify → print / emit / run. Compile() reads top to bottom as the list of phases.
 #include "driver/compile.h"
 
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <deque>
 #include <filesystem>
 #include <memory>
+#include <thread>
+
+#include <unistd.h>
 
 #include "aot/aot.h"
 #include "driver/backends.h"
@@ -367,6 +370,17 @@ bool ImportC(Compilation& c, frontend::CDecls& out) {
   return importer->import_headers(requests, options, out, c.diags);
 }
 
+// What the compile-time facts of section 8.1 say about the target, the host and this compiler.
+static frontend::CompileFacts CompileFactsOf(const Options& options) {
+  frontend::CompileFacts f;
+  f.target_triple = options.target_triple;
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) == 0) f.host_name = host;
+  f.processor_count = std::max(1u, std::thread::hardware_concurrency());
+  f.timestamp = uint64_t(std::time(nullptr));
+  return f;
+}
+
 int Compile(const Options& options) {
   Compilation c(options);
   c.timer.Begin("load");
@@ -385,6 +399,7 @@ int Compile(const Options& options) {
   for (const frontend::Ast& a : c.asts) files.push_back(&a);
   TimedEvaluator evaluator(*eval.evaluator);
   frontend::CheckAndLowerInput input{files, &c.names, &c.sources, &c.diags, &evaluator, &c_decls};
+  input.facts = CompileFactsOf(options);
   bool ok = frontend::CheckAndLower(input, c.module);
   c.timer.Split("check+lower", "ct-eval", evaluator.Seconds(),
                 std::to_string(evaluator.Runs()) + " compile-time evaluations (" + options.ct_backend +

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "frontend/sema/c_decls.h"
+#include "frontend/sema/facts.h"
 #include "frontend/syntax/ast.h"
 #include "ir/evaluator.h"
 #include "ir/ir.h"
@@ -20,6 +21,7 @@ struct CheckAndLowerInput {
   DiagnosticEngine* diags = nullptr;
   ir::Evaluator* evaluator = nullptr;  // runs compile-time code
   const CDecls* c_decls = nullptr;     // declarations from importC headers (may be null)
+  CompileFacts facts;                  // the target, host and compiler facts of section 8.1
 };
 
 // Fills `out` with the whole program (compile-time-only functions marked `compiletime`).

@@ -111,6 +111,9 @@ void Lowerer::LowerStmt(LowerCtx& lc, NodeId n) {
   switch (node.kind) {
     case NodeKind::Block: LowerBlock(lc, n); break;
     case NodeKind::VarItem: LowerLocalDecl(lc, n); break;
+    case NodeKind::CtIf:  // the branch the checker kept (10.6)
+      if (Info(lc.fc.file).refs[n]) LowerStmt(lc, Info(lc.fc.file).refs[n]);
+      break;
     case NodeKind::If: LowerIf(lc, n); break;
     case NodeKind::While: LowerLoop(lc, node.a, node.b, kNoNode); break;
     case NodeKind::Loop: LowerLoop(lc, kNoNode, node.a, kNoNode); break;

@@ -157,6 +157,8 @@ TypeId Sema::CheckBuiltin(FnCtx& fc, NodeId n, Builtin which) {
   }
   if (b.family == BuiltinFamily::AtomicRmw || b.family == BuiltinFamily::AtomicCas) return CheckAtomicBuiltin(fc, n, which);
   if (b.family == BuiltinFamily::TypeQuery) return CheckTypeQuery(fc, n, which);
+  if (b.family == BuiltinFamily::Fact) return CheckFact(fc, n, which);
+  if (b.family == BuiltinFamily::Assert) return CheckAssertBuiltin(fc, n, which);
   NodeId a0 = ast.ListAt(node.b, 0);
   if (which == Builtin::SizeOf || which == Builtin::AlignOf || which == Builtin::HAlloc) {
     uint64_t literal_bytes = 0;

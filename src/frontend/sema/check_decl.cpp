@@ -139,13 +139,22 @@ static void CollectFn(Sema& s, uint32_t file, uint32_t index) {
 }
 
 void Sema::CollectFile(uint32_t file) {
+  for (NodeId item : AstOf(file).items) CollectItem(file, item, false);
+}
+
+// One top-level item (in_ct_if: from the kept branch of an `@if` chain, 10.6).
+void Sema::CollectItem(uint32_t file, NodeId item, bool in_ct_if) {
   const Ast& ast = AstOf(file);
-  for (NodeId item : ast.items) {
+  {
     const Node& node = ast[item];
     Symbol sym{SymKind::Struct};
     sym.file = file;
     switch (node.kind) {
-      case NodeKind::FnItem: CollectFn(*this, file, node.a); continue;
+      case NodeKind::FnItem: CollectFn(*this, file, node.a); return;
+      case NodeKind::CtIf:
+      case NodeKind::ExprStmt:  // `staticAssert(...)`: after every declaration is known
+        ct_items_.push_back({file, item});
+        return;
       case NodeKind::VarItem: {
         const VarDecl& v = ast.vars[node.a];
         sym.decl = node.a, sym.name = v.name, sym.tok = v.name_tok, sym.init = v.init;
@@ -153,7 +162,7 @@ void Sema::CollectFile(uint32_t file) {
         if (v.storage == Storage::Var) {
           Error(DiagKind::NotSupported, TokRange(file, v.name_tok),
                 "top-level `var` is not supported; use `static mut`");
-          continue;
+          return;
         }
         sym.kind = v.storage == Storage::Const ? SymKind::Const : SymKind::Static;
         if (!CheckModifiers(file, v, false, sym)) sym.broken = true;
@@ -198,11 +207,16 @@ void Sema::CollectFile(uint32_t file) {
           CheckTypeParams(file, ast.alias_type_params[node.c - 1], "type alias `" + std::string(Str(node.a)) + "`");
         }
         break;
-      case NodeKind::ImportCItem:  // the driver imported the header before checking
-        if (!in_.c_decls)
+      case NodeKind::ImportItem: case NodeKind::ImportCItem: case NodeKind::DirectiveItem:
+        if (in_ct_if) {
+          Error(DiagKind::NotSupported, NodeRange(file, item),
+                "imports and directives inside `@if` are not supported yet; they apply to every build");
+          return;
+        }
+        if (node.kind == NodeKind::ImportCItem && !in_.c_decls)  // the driver imported the header before checking
           Error(DiagKind::NotSupported, NodeRange(file, item), "`importC` needs the driver's C import step");
-        continue;
-      default: continue;  // imports are resolved by the driver
+        return;  // imports and directives are handled by the driver
+      default: return;
     }
     syms_.push_back(std::move(sym));
     DeclareIn(*this, file, uint32_t(syms_.size() - 1));

@@ -82,6 +82,12 @@ bool Sema::CheckStmt(FnCtx& fc, NodeId n) {
   switch (node.kind) {
     case NodeKind::Block: return CheckBlock(fc, n, true);
     case NodeKind::VarItem: CheckLocalDecl(fc, n); return false;
+    case NodeKind::CtIf: {  // the kept branch: a block, or one statement spliced into this block
+      NodeId kept = ChooseCtBranch(fc, n);
+      Info(fc.file).refs[n] = kept;
+      if (!kept) return false;
+      return ast[kept].kind == NodeKind::Block ? CheckBlock(fc, kept, true) : CheckStmt(fc, kept);
+    }
     case NodeKind::If: {
       CheckCondition(fc, node.a);
       bool t1 = CheckScoped(fc, node.b);

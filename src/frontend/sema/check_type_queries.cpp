@@ -17,12 +17,17 @@ TypeId Sema::CheckTypeQuery(FnCtx& fc, NodeId n, Builtin which) {
       const Symbol& s = RefSymbol(fc, Info(fc.file).refs[a0]);
       if (s.kind == SymKind::Const && s.file == fc.file) lit = s.init;
     }
-    if (!lit || ast[lit].kind != NodeKind::StringLit) {
+    const ConstVal* c = NodeConst(fc.file, a0);
+    auto fact = c ? fact_strings_.find(c->global) : fact_strings_.end();
+    if (fact != fact_strings_.end()) {
+      v = ConstVal{kUSize, __int128(fact->second.size())};
+    } else if (!lit || ast[lit].kind != NodeKind::StringLit) {
       Error(DiagKind::NotConstant, NodeRange(fc.file, a0),
             "`stringLength` takes a constant string (a string literal or a constant initialised with one)");
       return kErrorType;
+    } else {
+      v = ConstVal{kUSize, __int128(ast.strings[ast[lit].a].size())};
     }
-    v = ConstVal{kUSize, __int128(ast.strings[ast[lit].a].size())};
   } else {
     TypeId t = TypeOrExprOfArg(fc, a0, nullptr);
     if (t == kErrorType) return kErrorType;

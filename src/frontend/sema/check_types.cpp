@@ -19,6 +19,7 @@ TypeId Sema::ResolveTypeName(FnCtx* fc, uint32_t file, NodeId n) {
     return kErrorType;
   }
   uint32_t s = LookupGlobal(file, name);
+  if (s == UINT32_MAX && name == cstring_name_) return types_.Slice(kChar);  // predeclared (2)
   if (s == UINT32_MAX) {
     if (ReportCSkipped(name, NodeRange(file, n))) return kErrorType;
     Error(DiagKind::UndefinedName, NodeRange(file, n), "unknown type `" + std::string(Str(name)) + "`");

@@ -68,6 +68,7 @@ void Sema::Collect() {
   prim_names_ = std::move(prim);
   for (size_t i = 0; i < std::size(kBuiltinInfo); ++i) builtin_names_.emplace(names_->Intern(kBuiltinInfo[i].name), Builtin(i));
   main_name_ = names_->Intern("main");
+  cstring_name_ = names_->Intern("CString");
 
   files_.resize(in_.files.size());
   size_t total_nodes = 0;
@@ -84,6 +85,7 @@ void Sema::Collect() {
   }
   for (uint32_t f = 0; f < files_.size(); ++f) CollectFile(f);
   if (in_.c_decls) DeclareCImports();  // imported C declarations get their signatures on use
+  CollectTopLevelLater();              // `@if` chains and staticAsserts at top level
   for (uint32_t s = 0; s < syms_.size(); ++s)
     if (syms_[s].kind == SymKind::Func && syms_[s].file != kCFile && !syms_[s].generic) EnsureSignature(s);
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "frontend/sema/c_decls.h"
+#include "frontend/sema/facts.h"
 #include "frontend/sema/types.h"
 #include "frontend/syntax/ast.h"
 #include "frontend/syntax/builtins.h"
@@ -27,6 +28,7 @@ struct CheckInput {
   const SourceManager* sources = nullptr;
   DiagnosticEngine* diags = nullptr;
   const CDecls* c_decls = nullptr;
+  CompileFacts facts;
 };
 
 // Symbol::file of declarations imported from C; their `tok` indexes Sema::c_ranges_.
@@ -159,6 +161,7 @@ class Sema {
 
   // --- declarations (check_decl.cpp)
   void CollectFile(uint32_t file);
+  void CollectItem(uint32_t file, NodeId item, bool in_ct_if);
   void CheckAttributes(uint32_t file, ListRef attrs, uint32_t allowed, Symbol& sym);
   bool CheckModifiers(uint32_t file, const VarDecl& v, bool local, Symbol& sym);
   bool CheckAtomicType(const Symbol& sym, TypeId t);
@@ -193,6 +196,18 @@ class Sema {
   std::string InstanceName(uint32_t generic_sym, const std::vector<TypeId>& args) const;
   std::vector<uint32_t> instance_stack_;  // instance files being checked, innermost last
   std::map<std::pair<uint32_t, std::vector<TypeId>>, uint32_t> instances_;  // -> symbol or TypeId
+
+  // --- compile-time facts and static checks (check_facts.cpp), `@if` (check_ct_if.cpp)
+  std::string TargetTripleText() const;
+  std::optional<ConstVal> FactValue(FnCtx& fc, NodeId n, Builtin which);
+  TypeId CheckFact(FnCtx& fc, NodeId n, Builtin which);
+  TypeId CheckAssertBuiltin(FnCtx& fc, NodeId n, Builtin which);
+  std::optional<bool> EvalCtCondition(FnCtx& fc, NodeId cond, const std::string& what);
+  NodeId ChooseCtBranch(FnCtx& fc, NodeId n);
+  void CollectTopLevelLater();
+  std::vector<std::pair<uint32_t, NodeId>> ct_items_;  // top-level `@if` chains and staticAsserts
+  std::unordered_map<uint32_t, std::string> fact_strings_;  // string facts by global (stringLength)
+  NameId cstring_name_ = 0;
 
   // --- importC declarations (check_cimport.cpp)
   void DeclareCImports();

@@ -17,6 +17,12 @@ NodeId Parser::ParseItem() {
     case TokenKind::KwImport:
     case TokenKind::KwImportC:
     case TokenKind::KwDirective: return ParseImport();
+    case TokenKind::Attribute:
+      if (AtAttribute("@if")) return ParseCtIf(true);
+      [[fallthrough]];
+    case TokenKind::Identifier:
+      if (At(TokenKind::Identifier) && Text(pos_) == "staticAssert") return ParseExprStmt();  // 10.7
+      [[fallthrough]];
     default:
       if (IsReservedWord(Peek())) {
         ReportReserved(Advance());
@@ -227,6 +233,41 @@ NodeId Parser::ParseTypeAlias() {
     generic = uint32_t(ast_.alias_type_params.size());
   }
   return Add(NodeKind::TypeAliasItem, name_tok, InternTok(name_tok), type, generic);
+}
+
+// ct_if  = "@if" "(" expr ")" branch { ( "@elif" | "@else" "if" ) "(" expr ")" branch } [ "@else" branch ]
+// branch = "{" { item | statement } "}" | item | statement       (items at top level, else statements)
+NodeId Parser::ParseCtIf(bool top_level) { return ParseCtIfRest(Advance(), top_level); }
+
+NodeId Parser::ParseCtIfRest(TokenId tok, bool top_level) {
+  NodeId cond = kNoNode, then = kNoNode, rest = kNoNode;
+  if (Expect(TokenKind::LParen, "`(` and the condition")) {
+    cond = ParseExpr();
+    if (!panic_) Expect(TokenKind::RParen);
+  }
+  if (!panic_) then = ParseCtBranch(top_level);
+  if (!panic_ && AtAttribute("@elif")) {
+    rest = ParseCtIfRest(Advance(), top_level);
+  } else if (!panic_ && AtAttribute("@else")) {
+    TokenId else_tok = Advance();
+    rest = Accept(TokenKind::KwIf) ? ParseCtIfRest(else_tok, top_level) : ParseCtBranch(top_level);
+  }
+  return Add(NodeKind::CtIf, tok, cond, then, rest);
+}
+
+NodeId Parser::ParseCtBranch(bool top_level) {
+  if (!top_level) return At(TokenKind::LBrace) ? ParseBlock() : ParseStatement();
+  if (!At(TokenKind::LBrace)) return ParseItem();
+  TokenId open = Advance();
+  size_t mark = Mark();
+  while (!panic_ && !At(TokenKind::RBrace) && !At(TokenKind::Eof)) {
+    if (Accept(TokenKind::Semicolon)) continue;
+    NodeId item = ParseItem();
+    if (item != kNoNode) scratch_.push_back(item);
+  }
+  if (!panic_) Expect(TokenKind::RBrace, "a declaration or `}`");
+  ListRef items = Commit(mark);
+  return Add(NodeKind::Block, open, 0, items.start, items.count);
 }
 
 // import_item = ( "import" | "importC" | "directive" ) STRING ";"

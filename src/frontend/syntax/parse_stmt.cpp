@@ -48,6 +48,9 @@ NodeId Parser::ParseStatement() {
     case TokenKind::KwUnreachable: return ParseSimpleStmt(NodeKind::Unreachable);
     case TokenKind::KwReturn: return ParseReturn();
     case TokenKind::KwDefer: return ParseDefer();
+    case TokenKind::Attribute:
+      if (AtAttribute("@if")) return ParseCtIf(false);
+      return ParseExprStmt();
     case TokenKind::KwFn:
     case TokenKind::KwStruct:
     case TokenKind::KwEnum:

@@ -122,6 +122,10 @@ class Parser {
   void MarkUsedTypeParams(ListRef params, TokenId from);
   void ScanGenericNames();
   NodeId ParseImport();
+  bool AtAttribute(std::string_view text) const { return At(TokenKind::Attribute) && Text(pos_) == text; }
+  NodeId ParseCtIf(bool top_level);
+  NodeId ParseCtIfRest(TokenId tok, bool top_level);
+  NodeId ParseCtBranch(bool top_level);
   ListRef ParseAttrs();
 
   // Statements (parse_stmt.cpp).
