@@ -62,7 +62,7 @@ ir::Reg Lowerer::LowerExpr(LowerCtx& lc, NodeId n) {
     case NodeKind::Binary: return LowerBinaryChain(lc, n);
     case NodeKind::Assign: return LowerAssign(lc, n);
     case NodeKind::Unary: return LowerUnary(lc, n);
-    case NodeKind::Postfix: return LowerIncDec(lc, node.a, TokenKind(node.op) == TokenKind::PlusPlus);
+    case NodeKind::Postfix: return LowerIncDec(lc, node.a, TokenKind(node.op) == TokenKind::PlusPlus, true);
     case NodeKind::Ref: return LowerAddr(lc, node.a);
     case NodeKind::Deref:
       if (info.refs[n] == kArrowValue) return LowerExpr(lc, node.a);  // `e->f` on a struct value
@@ -291,7 +291,7 @@ ir::Reg Lowerer::LowerAssign(LowerCtx& lc, NodeId n) {
 ir::Reg Lowerer::LowerUnary(LowerCtx& lc, NodeId n) {
   const Node& node = AstOf(lc.fc.file)[n];
   auto op = TokenKind(node.op);
-  if (op == TokenKind::PlusPlus || op == TokenKind::MinusMinus) return LowerIncDec(lc, node.a, op == TokenKind::PlusPlus);
+  if (op == TokenKind::PlusPlus || op == TokenKind::MinusMinus) return LowerIncDec(lc, node.a, op == TokenKind::PlusPlus, false);
   TypeId t = types_.Unqual(Info(lc.fc.file).types[n]);
   ir::Reg v = LowerAs(lc, node.a, t);
   ir::Type it = IrType(types_, t);
@@ -300,7 +300,8 @@ ir::Reg Lowerer::LowerUnary(LowerCtx& lc, NodeId n) {
   return lc.b.Binary(ir::Op::Xor, ir::Type::I8, v, lc.b.IConst(ir::Type::I8, 1));
 }
 
-ir::Reg Lowerer::LowerIncDec(LowerCtx& lc, NodeId operand, bool inc) {
+// `x++` / `x--` (postfix) yield the old value, `++x` / `--x` the new one (5.3).
+ir::Reg Lowerer::LowerIncDec(LowerCtx& lc, NodeId operand, bool inc, bool postfix) {
   TypeId pt = StoredType(*this, Info(lc.fc.file), AstOf(lc.fc.file), operand);
   TypeId u = types_.Unqual(pt);
   ir::Reg addr = LowerAddr(lc, operand);
@@ -315,7 +316,7 @@ ir::Reg Lowerer::LowerIncDec(LowerCtx& lc, NodeId operand, bool inc) {
     result = lc.b.Binary(inc ? ir::Op::Add : ir::Op::Sub, it, cur, lc.b.IConst(it, 1));
   }
   StorePlace(lc, operand, u, result, addr);
-  return result;  // the new value (section 5.3)
+  return postfix ? cur : result;
 }
 
 ir::Reg Lowerer::LowerIndex(LowerCtx& lc, NodeId n) {

@@ -130,7 +130,7 @@ void Lowerer::LowerStmt(LowerCtx& lc, NodeId n) {
     }
     case NodeKind::Break:
     case NodeKind::Continue: {
-      LowerCtx::Loop loop = lc.loops.back();
+      LowerCtx::Loop loop = node.a ? lc.loops.front() : lc.loops.back();  // breakall/continueall: the outermost
       RunDefers(lc, loop.defer_depth);
       if (!lc.b.Terminated()) lc.b.Br(node.kind == NodeKind::Break ? loop.brk : loop.cont);
       break;

@@ -70,7 +70,7 @@ class Lowerer : public Sema {
   ir::Reg LowerLogical(LowerCtx& lc, NodeId n, const ir::Reg* lowered_lhs);
   ir::Reg LowerAssign(LowerCtx& lc, NodeId n);
   ir::Reg LowerUnary(LowerCtx& lc, NodeId n);
-  ir::Reg LowerIncDec(LowerCtx& lc, NodeId operand, bool inc);
+  ir::Reg LowerIncDec(LowerCtx& lc, NodeId operand, bool inc, bool postfix);
   ir::Reg LowerIndex(LowerCtx& lc, NodeId n);
   ir::Reg LowerField(LowerCtx& lc, NodeId n, bool want_address = false);
   ir::Reg LowerCall(LowerCtx& lc, NodeId n);

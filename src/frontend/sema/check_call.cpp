@@ -171,8 +171,9 @@ TypeId Sema::CheckBuiltin(FnCtx& fc, NodeId n, Builtin which) {
     Info(fc.file).types[a0] = t;
     if (which == Builtin::HAlloc) return types_.PtrTo(types_.Unqual(t));
     uint64_t v = which == Builtin::SizeOf ? (literal_bytes ? literal_bytes : types_.SizeOf(t)) : types_.AlignOf(t);
-    SetNodeConst(fc.file, n, ConstVal{kUSize, __int128(v)});
-    return kUSize;
+    TypeId rt = which == Builtin::SizeOf ? kUSize : kU32;  // alignOf is u32 (8.1)
+    SetNodeConst(fc.file, n, ConstVal{rt, __int128(v)});
+    return rt;
   }
   bool ok = true;
   for (uint32_t i = 0; i < 3; ++i) {

@@ -136,7 +136,12 @@ TypeId Sema::CheckExprInner(FnCtx& fc, NodeId n, TypeId expected) {
     }
     case NodeKind::Name: return CheckName(fc, n);
     case NodeKind::Binary: return CheckBinaryChain(fc, n);
-    case NodeKind::Assign: return CheckAssign(fc, n);
+    case NodeKind::Assign: {  // only a statement may assign: the value would be none (5.3)
+      auto& d = Error(DiagKind::AssignmentValue, NodeRange(fc.file, n), "an assignment yields no value");
+      in_.diags->AddNote(d, ExprRange(fc.file, node.a), "assign in a statement of its own, then use the variable");
+      CheckAssign(fc, n);
+      return kErrorType;
+    }
     case NodeKind::Unary: return CheckUnary(fc, n, expected);
     case NodeKind::Postfix: return CheckIncDec(fc, node.a);
     case NodeKind::Ref: return CheckRef(fc, n);
@@ -423,6 +428,20 @@ static TokenKind CompoundBase(TokenKind k) {
   }
 }
 
+// `x = x++` stores the old value back: it has no effect (W0022).
+void Sema::WarnSelfAssignment(FnCtx& fc, NodeId n) {
+  const Ast& ast = AstOf(fc.file);
+  const Node& node = ast[n];
+  const Node& rhs = ast[node.b];
+  if (ast[node.a].kind != NodeKind::Name || rhs.kind != NodeKind::Postfix || ast[rhs.a].kind != NodeKind::Name) return;
+  FileInfo& info = Info(fc.file);
+  if (!info.refs[node.a] || info.refs[node.a] != info.refs[rhs.a]) return;
+  std::string name(Str(ast[node.a].a)), op(TokenKindName(TokenKind(rhs.op)));
+  Error(DiagKind::SelfAssignment, NodeRange(fc.file, n),
+        "`" + name + " = " + name + op + "` has no effect: `" + name + op + "` yields the old value, which is stored back; write `" +
+            name + op + ";`");
+}
+
 TypeId Sema::CheckAssign(FnCtx& fc, NodeId n) {
   const Node& node = AstOf(fc.file)[n];
   if (CheckExpr(fc, node.a) == kErrorType) {
@@ -438,7 +457,8 @@ TypeId Sema::CheckAssign(FnCtx& fc, NodeId n) {
   TokenKind base = CompoundBase(TokenKind(node.op));
   if (base == TokenKind::Assign) {
     CheckValue(fc, node.b, pt);
-    return pt;  // an assignment yields the stored value (`p = q = 9;`)
+    WarnSelfAssignment(fc, n);
+    return kVoid;
   }
   bool shift = base == TokenKind::Shl || base == TokenKind::Shr;
   bool ptr_step = types_.IsPointerLike(pt) && (base == TokenKind::Plus || base == TokenKind::Minus);

@@ -105,6 +105,7 @@ bool Sema::CheckStmt(FnCtx& fc, NodeId n) {
       fc.scope_marks.push_back(uint32_t(fc.scope.size()));
       if (init) {
         if (ast[init].kind == NodeKind::VarItem) CheckLocalDecl(fc, init);
+        else if (ast[init].kind == NodeKind::Assign) Info(fc.file).types[init] = CheckAssign(fc, init);
         else CheckExpr(fc, init);
       }
       if (cond) CheckCondition(fc, cond);
@@ -117,11 +118,12 @@ bool Sema::CheckStmt(FnCtx& fc, NodeId n) {
     case NodeKind::Break:
     case NodeKind::Continue:
       if (fc.loop_depth == 0) {
-        Error(DiagKind::BreakOutsideLoop, NodeRange(fc.file, n),
-              std::string(node.kind == NodeKind::Break ? "`break`" : "`continue`") + " outside of a loop");
+        std::string word = node.kind == NodeKind::Break ? "break" : "continue";
+        Error(DiagKind::BreakOutsideLoop, NodeRange(fc.file, n), "`" + word + (node.a ? "all" : "") + "` outside of a loop");
         fc.broken = true;
       } else if (node.kind == NodeKind::Break) {
-        fc.loop_breaks.back() = true;
+        if (node.a) fc.loop_breaks.front() = true;  // breakall leaves the outermost loop
+        else fc.loop_breaks.back() = true;
       }
       return true;
     case NodeKind::Return:
@@ -138,6 +140,10 @@ bool Sema::CheckStmt(FnCtx& fc, NodeId n) {
       return true;
     case NodeKind::Defer: CheckScoped(fc, node.a); return false;
     case NodeKind::ExprStmt: {
+      if (ast[node.a].kind == NodeKind::Assign) {  // assignment is a statement (5.3)
+        Info(fc.file).types[node.a] = CheckAssign(fc, node.a);
+        return false;
+      }
       TypeId t = CheckExpr(fc, node.a);
       if (t == kIntLit || t == kFloatLit) DefaultLiteralType(fc, node.a);
       return false;

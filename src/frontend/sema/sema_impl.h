@@ -239,6 +239,7 @@ class Sema {
   TypeId CheckBinaryChain(FnCtx& fc, NodeId n);
   TypeId CheckBinary(FnCtx& fc, NodeId n, const TypeId* checked_lhs);
   TypeId CheckAssign(FnCtx& fc, NodeId n);
+  void WarnSelfAssignment(FnCtx& fc, NodeId n);
   TypeId CheckUnary(FnCtx& fc, NodeId n, TypeId expected);
   TypeId CheckIncDec(FnCtx& fc, NodeId n);
   TypeId CheckCast(FnCtx& fc, NodeId n);

@@ -45,6 +45,8 @@ NodeId Parser::ParseStatement() {
     }
     case TokenKind::KwBreak: return ParseSimpleStmt(NodeKind::Break);
     case TokenKind::KwContinue: return ParseSimpleStmt(NodeKind::Continue);
+    case TokenKind::KwBreakAll: return ParseSimpleStmt(NodeKind::Break, 1);
+    case TokenKind::KwContinueAll: return ParseSimpleStmt(NodeKind::Continue, 1);
     case TokenKind::KwUnreachable: return ParseSimpleStmt(NodeKind::Unreachable);
     case TokenKind::KwReturn: return ParseReturn();
     case TokenKind::KwDefer: return ParseDefer();
@@ -106,8 +108,20 @@ NodeId Parser::ParseIf() {
 }
 
 // while_stmt = "while" expr body
+// while_stmt = "while" expr body | "while" var_decl expr ";" body      (the second is a For
+//              without an action: the variable is scoped to the loop)
 NodeId Parser::ParseWhile() {
   TokenId tok = Advance();
+  if (At(TokenKind::KwVar)) {
+    size_t mark = Mark();
+    scratch_.push_back(ParseVarDecl());
+    scratch_.push_back(panic_ ? AddError() : ParseExpr());
+    if (!panic_) Expect(TokenKind::Semicolon, "`;` after the loop condition");
+    scratch_.push_back(kNoNode);
+    scratch_.push_back(panic_ ? AddError() : ParseBody());
+    ListRef parts = Commit(mark);
+    return Add(NodeKind::For, tok, parts.start);
+  }
   NodeId cond = ParseExpr();
   NodeId body = panic_ ? AddError() : ParseBody();
   return Add(NodeKind::While, tok, cond, body);
@@ -155,6 +169,7 @@ NodeId Parser::ParseForAction() {
     case TokenKind::KwVar: case TokenKind::KwConst: case TokenKind::KwStatic: case TokenKind::KwIf:
     case TokenKind::KwFor: case TokenKind::KwWhile: case TokenKind::KwLoop: case TokenKind::KwBreak:
     case TokenKind::KwContinue: case TokenKind::KwReturn: case TokenKind::KwDefer:
+    case TokenKind::KwBreakAll: case TokenKind::KwContinueAll:
     case TokenKind::KwUnreachable:
       return ParseStatement();
     default: {
@@ -166,11 +181,11 @@ NodeId Parser::ParseForAction() {
   }
 }
 
-// simple_stmt = ( "break" | "continue" | "unreachable" ) ";"
-NodeId Parser::ParseSimpleStmt(NodeKind kind) {
+// simple_stmt = ( "break" | "continue" | "breakall" | "continueall" | "unreachable" ) ";"
+NodeId Parser::ParseSimpleStmt(NodeKind kind, uint32_t all) {
   TokenId tok = Advance();
   Expect(TokenKind::Semicolon);
-  return Add(kind, tok);
+  return Add(kind, tok, all);
 }
 
 // return_stmt = "return" [ expr ] ";"

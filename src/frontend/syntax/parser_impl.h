@@ -135,7 +135,7 @@ class Parser {
   NodeId ParseIf();
   NodeId ParseWhile();
   NodeId ParseFor();
-  NodeId ParseSimpleStmt(NodeKind kind);
+  NodeId ParseSimpleStmt(NodeKind kind, uint32_t all = 0);
   NodeId ParseReturn();
   NodeId ParseDefer();
   NodeId ParseExprStmt();
