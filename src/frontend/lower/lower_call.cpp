@@ -17,6 +17,7 @@ ir::Reg Lowerer::LowerCall(LowerCtx& lc, NodeId n) {
   ir::Reg target = ir::kNoReg;
   if (ref) {
     const Symbol& s = syms_[ref - 1];
+    if (IsThrustVariadic(s)) return LowerVariadicCall(lc, n, s);
     fn_type = s.type;
     variadic = s.variadic;
     callee = s.ir;
@@ -29,11 +30,14 @@ ir::Reg Lowerer::LowerCall(LowerCtx& lc, NodeId n) {
   std::vector<TypeId> param_types(params.begin(), params.end());
   TypeId ret = types_[fn_type].elem;
   ir::CallInfo call;
-  for (uint32_t i = 0; i < node.c; ++i) {
+  call.args.resize(node.c);
+  call.arg_types.resize(node.c);
+  for (uint32_t i = 0; i < node.c; ++i) {  // in source order; a named one goes to its parameter
     NodeId arg = ast.ListAt(node.b, i);
-    TypeId t = i < param_types.size() ? param_types[i] : PromoteVariadic(types_, info.types[arg]);
-    call.args.push_back(LowerAs(lc, arg, t));
-    call.arg_types.push_back(AbiOf(t));
+    uint32_t slot = IsNamedArg(ast, arg) ? info.refs[arg] - 1 : i;
+    TypeId t = slot < param_types.size() ? param_types[slot] : PromoteVariadic(types_, info.types[arg]);
+    call.args[slot] = LowerAs(lc, ArgValue(ast, arg), t);
+    call.arg_types[slot] = AbiOf(t);
   }
   call.ret = AbiOf(ret);
   call.variadic = variadic;
@@ -48,6 +52,7 @@ ir::Reg Lowerer::LowerBuiltin(LowerCtx& lc, NodeId n, Builtin which) {
   BuiltinFamily family = kBuiltinInfo[int(which)].family;
   if (family == BuiltinFamily::AtomicRmw || family == BuiltinFamily::AtomicCas) return LowerAtomicBuiltin(lc, n, which);
   if (family == BuiltinFamily::Assert) return ir::kNoReg;  // checked by the checker; no code (10.7)
+  if (family == BuiltinFamily::Variadic) return LowerVariadicBuiltin(lc, n, which);
   const Ast& ast = AstOf(lc.fc.file);
   const Node& node = ast[n];
   FileInfo& info = Info(lc.fc.file);

@@ -115,7 +115,7 @@ uint32_t Lowerer::DeclareFunction(const Symbol& sym, uint32_t index) {
 void Lowerer::DeclareSignature(Symbol& sym) {
   ir::Signature sig = SignatureOf(sym.type, sym.variadic);
   if (sym.is_extern) sym.ir = ExternFunction(sym.extern_name, sig);
-  else mod_.functions[sym.ir].sig = sig;
+  else mod_.functions[sym.ir].sig = IsThrustVariadic(sym) ? VariadicSignatureOf(sym) : sig;
 }
 
 ir::Reg Lowerer::LocalAddr(LowerCtx& lc, uint32_t local) { return lc.addrs[local]; }
@@ -145,20 +145,24 @@ void Lowerer::LowerFunction(uint32_t s, FnCtx& fc) {
   lc.addrs.assign(fc.locals.size(), ir::kNoReg);
   lc.b.SetBlock(lc.b.NewBlock("entry"));
   lc.b.SetLoc(ast.tokens->Loc(d.name_tok));
-  for (uint32_t i = 0; i < d.params.count; ++i) {
-    const Symbol& p = fc.locals[i];
-    if (types_.IsAggregate(p.type)) {
-      ir::Reg r = lc.b.NewReg(ir::Type::Ptr);
+  auto declared = [&] {  // the declared parameters, each stored in its slot
+    for (uint32_t i = 0; i < d.params.count; ++i) {
+      const Symbol& p = fc.locals[i];
+      if (types_.IsAggregate(p.type)) {
+        ir::Reg r = lc.b.NewReg(ir::Type::Ptr);
+        mod_.functions[id].params.push_back(r);
+        lc.addrs[i] = r;  // the callee's own copy
+        continue;
+      }
+      ir::Reg r = lc.b.NewReg(IrType(types_, p.type));
       mod_.functions[id].params.push_back(r);
-      lc.addrs[i] = r;  // the callee's own copy
-      continue;
+      lc.addrs[i] =
+          lc.b.NewSlotAddr(uint32_t(types_.SizeOf(p.type)), types_.AlignOf(p.type), std::string(Str(p.name)));
+      lc.b.Store(IrType(types_, p.type), r, lc.addrs[i]);
     }
-    ir::Reg r = lc.b.NewReg(IrType(types_, p.type));
-    mod_.functions[id].params.push_back(r);
-    lc.addrs[i] =
-        lc.b.NewSlotAddr(uint32_t(types_.SizeOf(p.type)), types_.AlignOf(p.type), std::string(Str(p.name)));
-    lc.b.Store(IrType(types_, p.type), r, lc.addrs[i]);
-  }
+  };
+  if (IsThrustVariadic(syms_[s])) LowerVariadicEntry(lc, syms_[s], declared);
+  else declared();
   LowerBlock(lc, d.body);
   if (!lc.b.Terminated()) {
     if (fc.ret == kVoid) lc.b.Ret();

@@ -3,6 +3,7 @@
 // one checked function body at a time (lower_decl.cpp, lower_stmt.cpp, lower_expr.cpp,
 // lower_call.cpp) and maps frontend types to IR types (lower_globals.cpp holds the globals).
 #pragma once
+#include <functional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -29,6 +30,8 @@ struct LowerCtx {
   std::vector<Loop> loops;
   std::vector<NodeId> defers;       // pending deferred statements, innermost last
   std::vector<size_t> defer_marks;  // per open block
+  // A variadic function (7.4): the hidden count, the extras' slots and its own va_list.
+  ir::Reg va_count = ir::kNoReg, va_extras = ir::kNoReg, va_list = ir::kNoReg;
 };
 
 class Lowerer : public Sema {
@@ -85,6 +88,14 @@ class Lowerer : public Sema {
   ir::Reg LoadPlace(LowerCtx& lc, NodeId place, TypeId t, ir::Reg addr);
   void StorePlace(LowerCtx& lc, NodeId place, TypeId t, ir::Reg value, ir::Reg addr);
   ir::Reg LowerAtomicBuiltin(LowerCtx& lc, NodeId n, Builtin which);
+  // --- variadic Thrust functions (lower_variadic.cpp)
+  bool TargetIsAarch64() const;
+  ir::Signature VariadicSignatureOf(const Symbol& sym);
+  void InitVaList(LowerCtx& lc, ir::Reg list, ir::Reg slots);
+  void LowerVariadicEntry(LowerCtx& lc, const Symbol& sym, const std::function<void()>& declared);
+  ir::Reg LowerVariadicCall(LowerCtx& lc, NodeId n, const Symbol& sym);
+  ir::Reg ReadVaArg(LowerCtx& lc, ir::Reg list, TypeId t);
+  ir::Reg LowerVariadicBuiltin(LowerCtx& lc, NodeId n, Builtin which);
   ir::Reg LocalAddr(LowerCtx& lc, uint32_t local);
   ir::Reg TempSlot(LowerCtx& lc, TypeId t);
   void NoteCallee(ir::FuncId caller, ir::FuncId callee);

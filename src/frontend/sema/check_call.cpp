@@ -13,9 +13,98 @@ TypeId Sema::PromoteVariadic(const TypeTable& types, TypeId t) {
   return t;
 }
 
-TypeId Sema::CheckArgs(FnCtx& fc, NodeId n, TypeId fn_type, bool variadic, std::string_view callee) {
+bool Sema::IsNamedArg(const Ast& ast, NodeId arg) {
+  const Node& a = ast[arg];
+  return a.kind == NodeKind::Assign && TokenKind(a.op) == TokenKind::Assign && ast[a.a].kind == NodeKind::Name;
+}
+
+NodeId Sema::ArgValue(const Ast& ast, NodeId arg) { return IsNamedArg(ast, arg) ? ast[arg].b : arg; }
+
+// A call with named arguments (7.2) to the Thrust function `sym`: positional ones first, then
+// `name = e` in any order. Each named argument's node records its parameter index + 1 in refs.
+TypeId Sema::CheckNamedArgs(FnCtx& fc, NodeId n, TypeId fn_type, const Symbol* sym, std::string_view callee) {
   const Ast& ast = AstOf(fc.file);
   const Node& node = ast[n];
+  auto params = types_.FnParams(fn_type);
+  std::vector<TypeId> param_types(params.begin(), params.end());
+  TypeId ret = types_[fn_type].elem;
+  std::string q = callee.empty() ? std::string("this function") : "`" + std::string(callee) + "`";
+  auto fail = [&] {
+    for (uint32_t i = 0; i < node.c; ++i) CheckExpr(fc, ArgValue(ast, ast.ListAt(node.b, i)));
+    fc.broken = true;
+    return ret;
+  };
+  if (!sym || sym->file == kCFile || sym->variadic) {
+    NodeId first = kNoNode;
+    for (uint32_t i = 0; i < node.c && !first; ++i)
+      if (IsNamedArg(ast, ast.ListAt(node.b, i))) first = ast.ListAt(node.b, i);
+    Error(DiagKind::NamedArgument, NodeRange(fc.file, ast[first].a),
+          std::string("named arguments need a Thrust function with declared parameters; ") +
+              (sym && sym->variadic ? q + " is variadic" : !sym ? "this is a call through a function value" : q + " is imported from C"));
+    return fail();
+  }
+  const Ast& decl_ast = AstOf(sym->file);
+  const FnDecl& d = decl_ast.fns[sym->decl];
+  std::vector<NodeId> given(param_types.size(), kNoNode);
+  bool ok = true, named_seen = false;
+  for (uint32_t i = 0; i < node.c; ++i) {
+    NodeId arg = ast.ListAt(node.b, i);
+    if (!IsNamedArg(ast, arg)) {
+      if (named_seen) {
+        Error(DiagKind::NamedArgument, ExprRange(fc.file, arg), "a positional argument cannot follow a named one");
+        ok = false;
+      } else if (i < given.size()) {
+        given[i] = arg;
+      }
+      continue;
+    }
+    named_seen = true;
+    NameId name = ast[ast[arg].a].a;
+    uint32_t idx = UINT32_MAX;
+    for (uint32_t p = 0; p < d.params.count; ++p)
+      if (decl_ast.params[d.params.start + p].name == name) idx = p;
+    std::string nq = "`" + std::string(Str(name)) + "`";
+    if (idx == UINT32_MAX) {
+      std::string list;
+      for (uint32_t p = 0; p < d.params.count; ++p)
+        list += (p ? ", `" : "`") + std::string(Str(decl_ast.params[d.params.start + p].name)) + "`";
+      auto& diag = Error(DiagKind::NamedArgument, NodeRange(fc.file, ast[arg].a),
+                         q + " has no parameter " + nq + (list.empty() ? "" : "; its parameters are " + list));
+      in_.diags->AddNote(diag, TokRange(sym->file, sym->tok), "declared here");
+      ok = false;
+      continue;
+    }
+    if (given[idx]) {
+      auto& diag = Error(DiagKind::NamedArgument, NodeRange(fc.file, ast[arg].a), "parameter " + nq + " is given twice");
+      in_.diags->AddNote(diag, ExprRange(fc.file, given[idx]), "first given here");
+      ok = false;
+      continue;
+    }
+    given[idx] = arg;
+    Info(fc.file).refs[arg] = idx + 1;
+  }
+  if (node.c > param_types.size() && !named_seen) ok = false;
+  for (uint32_t p = 0; ok && p < given.size(); ++p) {
+    if (given[p]) continue;
+    Error(DiagKind::ArgumentCount, NodeRange(fc.file, n),
+          q + " is missing its argument `" + std::string(Str(decl_ast.params[d.params.start + p].name)) + "`");
+    ok = false;
+  }
+  if (!ok) return fail();
+  for (uint32_t p = 0; p < given.size(); ++p) {
+    NodeId value = ArgValue(ast, given[p]);
+    CheckValue(fc, value, param_types[p]);
+    if (value != given[p]) Info(fc.file).types[given[p]] = param_types[p];
+  }
+  return ret;
+}
+
+TypeId Sema::CheckArgs(FnCtx& fc, NodeId n, TypeId fn_type, bool variadic, std::string_view callee,
+                       const Symbol* sym) {
+  const Ast& ast = AstOf(fc.file);
+  const Node& node = ast[n];
+  for (uint32_t i = 0; i < node.c; ++i)
+    if (IsNamedArg(ast, ast.ListAt(node.b, i))) return CheckNamedArgs(fc, n, fn_type, sym, callee);
   auto params = types_.FnParams(fn_type);
   TypeId ret = types_[fn_type].elem;
   if (node.c < params.size() || (!variadic && node.c > params.size())) {
@@ -69,7 +158,7 @@ TypeId Sema::CheckCall(FnCtx& fc, NodeId n) {
       EnsureSignature(g);
       const Symbol& sym = syms_[g];
       info.types[callee] = sym.type;
-      return FinishDirectCall(fc, n, CheckArgs(fc, n, sym.type, sym.variadic, Str(name)));
+      return FinishDirectCall(fc, n, CheckArgs(fc, n, sym.type, sym.variadic, Str(name), &sym));
     }
   }
   TypeId t = CheckExpr(fc, callee);
@@ -96,7 +185,7 @@ TypeId Sema::FinishDirectCall(FnCtx& fc, NodeId n, TypeId ret) {
       // A call of a @compiletime function in run-time code runs now; its result replaces it.
       bool all_const = true;
       for (uint32_t i = 0; i < node.c; ++i) {
-        NodeId arg = ast.ListAt(node.b, i);
+        NodeId arg = ArgValue(ast, ast.ListAt(node.b, i));
         if (NodeConst(fc.file, arg) || info.types[arg] == kErrorType) continue;
         auto& d = Error(DiagKind::NotConstant, NodeRange(fc.file, arg),
                         "argument " + std::to_string(i + 1) + " of compile-time function " + q() +
@@ -159,6 +248,7 @@ TypeId Sema::CheckBuiltin(FnCtx& fc, NodeId n, Builtin which) {
   if (b.family == BuiltinFamily::TypeQuery) return CheckTypeQuery(fc, n, which);
   if (b.family == BuiltinFamily::Fact) return CheckFact(fc, n, which);
   if (b.family == BuiltinFamily::Assert) return CheckAssertBuiltin(fc, n, which);
+  if (b.family == BuiltinFamily::Variadic) return CheckVariadicBuiltin(fc, n, which);
   NodeId a0 = ast.ListAt(node.b, 0);
   if (which == Builtin::SizeOf || which == Builtin::AlignOf || which == Builtin::HAlloc) {
     uint64_t literal_bytes = 0;

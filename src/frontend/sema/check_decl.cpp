@@ -15,9 +15,9 @@ constexpr AttrSpec kAttrs[] = {
     {"convention", kAttrConvention}, {"compiletime", kAttrCompiletime}, {"inline", kAttrHint},
     {"alwaysInline", kAttrHint},   {"noInline", kAttrHint},   {"hot", kAttrHint},
     {"minSize", kAttrHint},        {"noUnwind", kAttrHint},   {"packed", kAttrPacked},
-    {"align", kAttrAlign}};
+    {"align", kAttrAlign},         {"noArgCount", kAttrNoArgCount}};
 constexpr uint32_t kFnAttrs = kAttrPublic | kAttrExtern | kAttrArbitraryArgs | kAttrConvention |
-                              kAttrCompiletime | kAttrHint;
+                              kAttrCompiletime | kAttrHint | kAttrNoArgCount;
 constexpr uint32_t kVarAttrs = kAttrPublic | kAttrAlign;
 constexpr uint32_t kStaticAttrs = kAttrPublic | kAttrAlign | kAttrExtern;
 constexpr uint32_t kStructAttrs = kAttrPublic | kAttrPacked;
@@ -56,6 +56,7 @@ void Sema::CheckAttributes(uint32_t file, ListRef attrs, uint32_t allowed, Symbo
       case kAttrPublic: sym.is_public = true; break;
       case kAttrCompiletime: sym.compiletime = true; break;
       case kAttrArbitraryArgs: sym.variadic = true; break;
+      case kAttrNoArgCount: sym.no_arg_count = true; break;
       case kAttrPacked: sym.packed = true; break;
       case kAttrExtern:
         sym.is_extern = true;
@@ -129,8 +130,14 @@ static void CollectFn(Sema& s, uint32_t file, uint32_t index) {
       sym.is_extern = false;
     }
   }
-  if (d.body && sym.variadic)
-    s.Error(DiagKind::NotSupported, r, "variadic Thrust-defined functions are not supported (`@arbitraryArgs` needs `@extern`)");
+  if (sym.no_arg_count && (!sym.variadic || !d.body)) {
+    s.Error(DiagKind::InvalidAttribute, r, "`@noArgCount` applies to a variadic function with a body (`@arbitraryArgs`)");
+    sym.no_arg_count = false;
+  }
+  if (d.body && sym.variadic && !sym.no_arg_count)
+    s.Error(DiagKind::HiddenArgCount, r,
+            "variadic function `" + name + "` receives a hidden argument count before its parameters; "
+            "C callers must pass it, or mark the function `@noArgCount`");
   if (!d.body && !sym.is_extern) sym.is_extern = true, sym.extern_name = name;
   if (sym.is_extern || d.name == s.main_name_) sym.is_public = true;
   if (!sym.is_extern && !sym.generic) sym.ir = s.DeclareFunction(sym, uint32_t(s.syms_.size()));

@@ -217,6 +217,11 @@ TypeId Sema::CheckName(FnCtx& fc, NodeId n) {
         return kErrorType;
       }
       EnsureSignature(g);
+      if (IsThrustVariadic(syms_[g])) {
+        auto& d = Error(DiagKind::NotSupported, r, "variadic function " + quoted() + " cannot be used as a value yet; call it");
+        in_.diags->AddNote(d, TokRange(syms_[g].file, syms_[g].tok), "declared here");
+        return kErrorType;
+      }
       if (syms_[g].compiletime && const_depth_ == 0 && !fc.compiletime) {
         auto& d = Error(DiagKind::CompileTimeOnly, r,
                         quoted() + " is a `@compiletime` function; its address cannot be taken in run-time code");

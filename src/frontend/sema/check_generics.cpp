@@ -271,7 +271,7 @@ TypeId Sema::CheckGenericCall(FnCtx& fc, NodeId n, uint32_t g, NodeId explicit_a
   std::vector<uint8_t> literal(params.count, 0);
   std::vector<NodeId> bound_by(params.count, kNoNode);
   auto check_args_alone = [&] {
-    for (uint32_t i = 0; i < node.c; ++i) CheckExpr(fc, ast.ListAt(node.b, i));
+    for (uint32_t i = 0; i < node.c; ++i) CheckExpr(fc, ArgValue(ast, ast.ListAt(node.b, i)));
     fc.broken = true;
     return kErrorType;
   };
@@ -289,6 +289,13 @@ TypeId Sema::CheckGenericCall(FnCtx& fc, NodeId n, uint32_t g, NodeId explicit_a
   }
   bool infer = given < params.count;
   std::string name(Str(syms_[g].name));
+  for (uint32_t i = 0; infer && i < node.c; ++i)
+    if (IsNamedArg(ast, ast.ListAt(node.b, i))) {
+      Error(DiagKind::NotSupported, NodeRange(fc.file, ast[ast.ListAt(node.b, i)].a),
+            "named arguments to a generic function whose type arguments are inferred are not supported yet; "
+            "give the type arguments: `" + name + "[...]`");
+      return check_args_alone();
+    }
   if (infer) {
     if (node.c != d.params.count) {
       Error(DiagKind::ArgumentCount, NodeRange(fc.file, n),
@@ -316,7 +323,7 @@ TypeId Sema::CheckGenericCall(FnCtx& fc, NodeId n, uint32_t g, NodeId explicit_a
   TypeId fn_type = syms_[inst].type;
   info.types[node.a] = fn_type;
   if (syms_[inst].broken) fc.broken = true;
-  if (!infer) return CheckArgs(fc, n, fn_type, false, name);
+  if (!infer) return CheckArgs(fc, n, fn_type, false, name, &syms_[inst]);
   auto types = types_.FnParams(fn_type);
   std::vector<TypeId> param_types(types.begin(), types.end());
   for (uint32_t i = 0; i < node.c; ++i) Coerce(fc, ast.ListAt(node.b, i), param_types[i]);

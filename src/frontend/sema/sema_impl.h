@@ -61,6 +61,7 @@ struct Symbol {
   bool is_public = false, is_mut = false, compiletime = false, is_extern = false;
   bool variadic = false, broken = false, packed = false;
   bool generic = false;         // has type parameters (12): only its instances are checked
+  bool no_arg_count = false;    // a variadic Thrust function without the hidden count (7.4)
   uint32_t file = 0;
   uint32_t decl = 0;    // index into the Ast table of its kind (Alias: the item node)
   NameId name = 0;
@@ -202,6 +203,8 @@ class Sema {
   std::optional<ConstVal> FactValue(FnCtx& fc, NodeId n, Builtin which);
   TypeId CheckFact(FnCtx& fc, NodeId n, Builtin which);
   TypeId CheckAssertBuiltin(FnCtx& fc, NodeId n, Builtin which);
+  TypeId CheckVariadicBuiltin(FnCtx& fc, NodeId n, Builtin which);  // check_variadic.cpp
+  bool IsThrustVariadic(const Symbol& s) const { return s.kind == SymKind::Func && s.variadic && !s.is_extern; }
   std::optional<bool> EvalCtCondition(FnCtx& fc, NodeId cond, const std::string& what);
   NodeId ChooseCtBranch(FnCtx& fc, NodeId n);
   void CollectTopLevelLater();
@@ -261,7 +264,11 @@ class Sema {
   TypeId CheckCall(FnCtx& fc, NodeId n);
   TypeId FinishDirectCall(FnCtx& fc, NodeId n, TypeId ret);
   TypeId CheckBuiltin(FnCtx& fc, NodeId n, Builtin which);
-  TypeId CheckArgs(FnCtx& fc, NodeId n, TypeId fn_type, bool variadic, std::string_view callee);
+  TypeId CheckArgs(FnCtx& fc, NodeId n, TypeId fn_type, bool variadic, std::string_view callee,
+                   const Symbol* sym = nullptr);
+  TypeId CheckNamedArgs(FnCtx& fc, NodeId n, TypeId fn_type, const Symbol* sym, std::string_view callee);
+  static bool IsNamedArg(const Ast& ast, NodeId arg);  // `name = e` in a call's parentheses (7.2)
+  static NodeId ArgValue(const Ast& ast, NodeId arg);  // the value of a (possibly named) argument
   TypeId TypeOrExprOfArg(FnCtx& fc, NodeId arg, uint64_t* literal_bytes);
   bool IsPlace(FnCtx& fc, NodeId n);
   TypeId PlaceType(FnCtx& fc, NodeId n);  // the stored type when assigning to n
@@ -353,7 +360,7 @@ std::string CompareCLayout(const CRecord& rec, const StructInfo& info);
 
 enum AttrBit : uint32_t {
   kAttrPublic = 1, kAttrExtern = 2, kAttrArbitraryArgs = 4, kAttrConvention = 8,
-  kAttrCompiletime = 16, kAttrHint = 32, kAttrPacked = 64, kAttrAlign = 128,
+  kAttrCompiletime = 16, kAttrHint = 32, kAttrPacked = 64, kAttrAlign = 128, kAttrNoArgCount = 256,
 };
 
 }  // namespace thrustc::frontend

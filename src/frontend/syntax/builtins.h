@@ -11,7 +11,7 @@ enum class Builtin : uint8_t {
 #include "frontend/syntax/builtins.def"
 #undef THRUSTC_BUILTIN
 };
-enum class BuiltinFamily : uint8_t { Type, Memory, AtomicRmw, AtomicCas, TypeQuery, Fact, Assert };
+enum class BuiltinFamily : uint8_t { Type, Memory, AtomicRmw, AtomicCas, TypeQuery, Fact, Assert, Variadic };
 struct BuiltinInfo {
   std::string_view name;
   uint32_t arity;

@@ -51,10 +51,11 @@ bool IsPrimitiveTypeName(std::string_view s) {
   return false;
 }
 
-// Builtins whose arguments may be types (builtins.def: families Type and TypeQuery).
+// Builtins whose arguments may be types (builtins.def: families Type, TypeQuery and Variadic).
 bool IsTypeBuiltin(std::string_view s) {
   const BuiltinInfo* b = FindBuiltin(s);
-  return b && (b->family == BuiltinFamily::Type || b->family == BuiltinFamily::TypeQuery);
+  return b && (b->family == BuiltinFamily::Type || b->family == BuiltinFamily::TypeQuery ||
+               b->family == BuiltinFamily::Variadic);
 }
 
 }  // namespace
