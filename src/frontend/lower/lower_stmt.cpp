@@ -9,7 +9,9 @@ void Lowerer::RunDefers(LowerCtx& lc, size_t down_to) {
   // Other exits of the same scopes still need these statements, so the list is left as it is;
   // LowerBlock restores it after any defers nested inside the deferred code.
   for (size_t i = lc.defers.size(); i > down_to; --i) {
-    LowerBlock(lc, lc.defers[i - 1]);
+    NodeId d = lc.defers[i - 1];
+    if (AstOf(lc.fc.file)[d].kind == NodeKind::VarItem) LowerDeallocCall(lc, d);  // `@dealloc` (4.1)
+    else LowerBlock(lc, d);
     if (lc.b.Terminated()) return;
   }
 }
@@ -42,6 +44,23 @@ void Lowerer::LowerLocalDecl(LowerCtx& lc, NodeId n) {
   } else if (types_.SizeOf(t)) {
     lc.b.Zero(lc.addrs[idx], int64_t(types_.SizeOf(t)));
   }
+  if (sym.dealloc_fn != UINT32_MAX) lc.defers.push_back(n);  // its deallocator runs at block exit
+}
+
+// The deallocator call of `var x @dealloc` (node n): f(ref x), or f(x) for a by-value one.
+void Lowerer::LowerDeallocCall(LowerCtx& lc, NodeId n) {
+  const Symbol& var = lc.fc.locals[Info(lc.fc.file).refs[n] & ~kLocalRef];
+  const Symbol& fn = syms_[var.dealloc_fn];
+  TypeId param = types_.FnParams(fn.type)[0];
+  ir::Reg addr = lc.addrs[Info(lc.fc.file).refs[n] & ~kLocalRef];
+  ir::Reg arg = var.dealloc_by_value ? Convert(lc, LoadValue(lc, var.type, addr), var.type, param) : addr;
+  ir::CallInfo call;
+  call.args.push_back(arg);
+  call.arg_types.push_back(AbiOf(param));
+  call.ret = AbiOf(kVoid);
+  call.fixed_count = 1;
+  if (!fn.is_extern) NoteCallee(lc.func, fn.ir);
+  lc.b.Call(fn.ir, std::move(call));
 }
 
 void Lowerer::LowerIf(LowerCtx& lc, NodeId n) {

@@ -57,6 +57,7 @@ class Lowerer : public Sema {
   void LowerStmt(LowerCtx& lc, NodeId n);
   void LowerBlock(LowerCtx& lc, NodeId n);
   void LowerLocalDecl(LowerCtx& lc, NodeId n);
+  void LowerDeallocCall(LowerCtx& lc, NodeId n);
   void LowerIf(LowerCtx& lc, NodeId n);
   void LowerLoop(LowerCtx& lc, NodeId cond, NodeId body, NodeId step);
   void LowerReturn(LowerCtx& lc, NodeId n);

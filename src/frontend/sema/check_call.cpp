@@ -431,7 +431,7 @@ TypeId Sema::CheckStructLit(FnCtx& fc, NodeId n, TypeId expected) {
     else CheckValue(fc, fi.b, s.fields[idx].type);
   }
   const StructInfo& s = types_.Struct(st);
-  for (uint32_t f = 0; f < s.fields.size(); ++f) {
+  for (uint32_t f = 0; f < s.fields.size() && ok; ++f) {  // after a misspelled or repeated field, only that
     if (given[f]) continue;
     Error(DiagKind::MissingField, NodeRange(fc.file, n),
           "missing field `" + std::string(Str(s.fields[f].name)) + "` in " + TypeStr(st) + " literal");

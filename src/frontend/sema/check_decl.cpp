@@ -15,9 +15,10 @@ constexpr AttrSpec kAttrs[] = {
     {"convention", kAttrConvention}, {"compiletime", kAttrCompiletime}, {"inline", kAttrHint},
     {"alwaysInline", kAttrHint},   {"noInline", kAttrHint},   {"hot", kAttrHint},
     {"minSize", kAttrHint},        {"noUnwind", kAttrHint},   {"packed", kAttrPacked},
-    {"align", kAttrAlign},         {"noArgCount", kAttrNoArgCount}};
+    {"align", kAttrAlign},         {"noArgCount", kAttrNoArgCount}, {"dealloc", kAttrDealloc},
+    {"deallocator", kAttrDeallocator}};
 constexpr uint32_t kFnAttrs = kAttrPublic | kAttrExtern | kAttrArbitraryArgs | kAttrConvention |
-                              kAttrCompiletime | kAttrHint | kAttrNoArgCount;
+                              kAttrCompiletime | kAttrHint | kAttrNoArgCount | kAttrDeallocator;
 constexpr uint32_t kVarAttrs = kAttrPublic | kAttrAlign;
 constexpr uint32_t kStaticAttrs = kAttrPublic | kAttrAlign | kAttrExtern;
 constexpr uint32_t kStructAttrs = kAttrPublic | kAttrPacked;
@@ -57,6 +58,12 @@ void Sema::CheckAttributes(uint32_t file, ListRef attrs, uint32_t allowed, Symbo
       case kAttrCompiletime: sym.compiletime = true; break;
       case kAttrArbitraryArgs: sym.variadic = true; break;
       case kAttrNoArgCount: sym.no_arg_count = true; break;
+      case kAttrDeallocator: sym.deallocator = true; break;
+      case kAttrDealloc:
+        sym.dealloc = true;
+        if (arg && arg->kind == NodeKind::Name) sym.dealloc_name = at.arg;
+        else if (arg) Error(DiagKind::InvalidAttribute, r, "`@dealloc` takes the name of a function: `@dealloc(freeIt)`");
+        break;
       case kAttrPacked: sym.packed = true; break;
       case kAttrExtern:
         sym.is_extern = true;
@@ -254,6 +261,7 @@ bool Sema::EnsureSignature(uint32_t s) {
   sym.type = types_.Fn(params, ret);
   if (!ok) sym.broken = true;
   DeclareSignature(sym);
+  if (sym.deallocator) CheckDeallocatorSignature(s);
   if (sym.name == main_name_) CheckMain(s);
   return ok;
 }

@@ -164,7 +164,7 @@ void Sema::CheckLocalDecl(FnCtx& fc, NodeId n) {
   const VarDecl& v = ast.vars[ast[n].a];
   Symbol sym{v.storage == Storage::Var ? SymKind::Var : v.storage == Storage::Const ? SymKind::Const : SymKind::Static};
   sym.file = fc.file, sym.name = v.name, sym.tok = v.name_tok, sym.init = v.init, sym.is_mut = v.is_mut;
-  CheckAttributes(fc.file, v.attrs, kAttrAlign, sym);
+  CheckAttributes(fc.file, v.attrs, uint32_t(kAttrAlign) | (v.storage == Storage::Var ? uint32_t(kAttrDealloc) : 0u), sym);
   if (!CheckModifiers(fc.file, v, true, sym)) fc.broken = true;
   TypeId t = v.type ? ResolveType(&fc, fc.file, v.type) : InferLocalType(fc, v);
   if (t != kErrorType && !EnsureStructLayout(t, NodeRange(fc.file, v.type ? v.type : v.init))) t = kErrorType;
@@ -196,6 +196,7 @@ void Sema::CheckLocalDecl(FnCtx& fc, NodeId n) {
     sym.ir = DeclareLocalStatic(fc, sym);
     if (!InitStatic(fc, sym, "static `" + std::string(Str(v.name)) + "`")) fc.broken = true;
   }
+  if (sym.dealloc && t != kErrorType && !ResolveDeallocator(fc, sym, TokRange(fc.file, v.name_tok))) fc.broken = true;
   uint32_t idx = DeclareLocal(fc, std::move(sym));
   Info(fc.file).refs[n] = kLocalRef | idx;
 }

@@ -62,6 +62,11 @@ struct Symbol {
   bool variadic = false, broken = false, packed = false;
   bool generic = false;         // has type parameters (12): only its instances are checked
   bool no_arg_count = false;    // a variadic Thrust function without the hidden count (7.4)
+  bool deallocator = false;     // Func: `@deallocator` (4.1)
+  bool dealloc = false;         // Var: `@dealloc`: dealloc_fn is called at the end of its block
+  bool dealloc_by_value = false;  // ... with the variable's value (else with its address)
+  NodeId dealloc_name = kNoNode;  // the Name of `@dealloc(f)`, or kNoNode
+  uint32_t dealloc_fn = UINT32_MAX;
   uint32_t file = 0;
   uint32_t decl = 0;    // index into the Ast table of its kind (Alias: the item node)
   NameId name = 0;
@@ -224,6 +229,9 @@ class Sema {
   void NoteAddressYielding(Diagnostic& d, FnCtx& fc, NodeId operand);
   bool CheckBlock(FnCtx& fc, NodeId n, bool new_scope = true);
   void CheckLocalDecl(FnCtx& fc, NodeId n);
+  bool ResolveDeallocator(FnCtx& fc, Symbol& var, SourceRange where);  // check_dealloc.cpp
+  bool DeallocatorTakes(uint32_t fn, TypeId var_type, bool* by_value);
+  void CheckDeallocatorSignature(uint32_t fn);
   TypeId InferLocalType(FnCtx& fc, const VarDecl& v);
   uint32_t DeclareLocal(FnCtx& fc, Symbol sym);
   bool CheckScoped(FnCtx& fc, NodeId n);
@@ -361,6 +369,7 @@ std::string CompareCLayout(const CRecord& rec, const StructInfo& info);
 enum AttrBit : uint32_t {
   kAttrPublic = 1, kAttrExtern = 2, kAttrArbitraryArgs = 4, kAttrConvention = 8,
   kAttrCompiletime = 16, kAttrHint = 32, kAttrPacked = 64, kAttrAlign = 128, kAttrNoArgCount = 256,
+  kAttrDealloc = 512, kAttrDeallocator = 1024,
 };
 
 }  // namespace thrustc::frontend

@@ -34,7 +34,7 @@ NodeId Parser::ParseItem() {
   }
 }
 
-// attrs = { ATTRIBUTE [ "(" literal ")" ] }
+// attrs = { ATTRIBUTE [ "(" ( literal | IDENT ) ")" ] }       (a name: `@dealloc(freeBox)`)
 ListRef Parser::ParseAttrs() {
   uint32_t start = uint32_t(ast_.attrs.size());
   while (At(TokenKind::Attribute)) {
@@ -42,7 +42,12 @@ ListRef Parser::ParseAttrs() {
     NameId name = names_.Intern(Text(tok).substr(1));
     NodeId arg = kNoNode;
     if (Accept(TokenKind::LParen)) {
-      arg = ParseLiteral();
+      if (At(TokenKind::Identifier)) {
+        TokenId name_tok = Advance();
+        arg = Add(NodeKind::Name, name_tok, InternTok(name_tok));
+      } else {
+        arg = ParseLiteral();
+      }
       Expect(TokenKind::RParen);
     }
     ast_.attrs.push_back({name, tok, arg});

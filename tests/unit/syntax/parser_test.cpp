@@ -539,7 +539,8 @@ TEST_CASE("parser: stray tokens and nested items") {
   CHECK(ParseRun{"} fn f() {}"}.Count(DiagKind::UnexpectedToken) == 1);
   CHECK(ParseRun{"x = 1; fn f() {}"}.Count(DiagKind::UnexpectedToken) == 1);
   CHECK(ParseRun{"const X: u8 = 1 @align(4);"}.Count(DiagKind::UnexpectedToken) == 1);
-  CHECK(ParseRun{"fn f() @x(y) {}"}.Count(DiagKind::UnexpectedToken) == 1);
+  CHECK(ParseRun{"fn f() @x(y) {}"}.Count(DiagKind::UnexpectedToken) == 0);  // a name: `@dealloc(freeIt)`
+  CHECK(ParseRun{"fn f() @x(+) {}"}.Count(DiagKind::UnexpectedToken) == 1);
 }
 
 namespace {
