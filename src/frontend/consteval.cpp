@@ -125,7 +125,7 @@ bool CheckAndLowerDriver::CheckNoPointers(TypeId type, const uint8_t* bytes, std
           path + " is a pointer; compile-time results cannot contain pointers (in the result of " + what + ")");
     return false;
   }
-  if (types_.Kind(t) == TypeKind::FixedArray) {
+  if (types_.Kind(t) == TypeKind::FixedArray || types_.Kind(t) == TypeKind::Vector) {
     TypeId elem = types_[t].elem;
     uint64_t es = types_.SizeOf(elem);
     for (uint64_t i = 0; i < types_[t].count; ++i)

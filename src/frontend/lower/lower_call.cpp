@@ -103,6 +103,7 @@ ir::Reg Lowerer::LowerAggregateLit(LowerCtx& lc, NodeId n) {
   TypeId storage = node.kind == NodeKind::ArrayLit ? types_.FixedArray(elem, node.c) : t;
   ir::Reg base = TempSlot(lc, storage);
   uint64_t es = types_.SizeOf(elem);
+  if (types_.SizeOf(storage) > es * node.c) lc.b.Zero(base, int64_t(types_.SizeOf(storage)));  // a vector's padding
   for (uint32_t i = 0; i < node.c; ++i) {
     ir::Reg v = LowerAs(lc, ast.ListAt(node.b, i), elem);
     StoreValue(lc, elem, v, i ? lc.b.PtrOffset(base, int64_t(i * es)) : base);

@@ -41,7 +41,7 @@ static void FlattenLeaves(const TypeTable& types, TypeId t, uint32_t base, std::
   t = types.Unqual(t);
   if (types.Kind(t) == TypeKind::Struct) {
     for (const FieldInfo& f : types.Struct(t).fields) FlattenLeaves(types, f.type, base + uint32_t(f.offset), out);
-  } else if (types.Kind(t) == TypeKind::FixedArray) {
+  } else if (types.Kind(t) == TypeKind::FixedArray || types.Kind(t) == TypeKind::Vector) {
     uint32_t es = uint32_t(types.SizeOf(types[t].elem));
     for (uint64_t i = 0; i < types[t].count; ++i) FlattenLeaves(types, types[t].elem, base + uint32_t(i) * es, out);
   } else {

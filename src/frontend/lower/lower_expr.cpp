@@ -96,6 +96,7 @@ ir::Reg Lowerer::LowerAddr(LowerCtx& lc, NodeId n) {
   if (node.kind == NodeKind::Deref)
     return Info(lc.fc.file).refs[n] == kArrowValue ? LowerAddr(lc, node.a) : LowerExpr(lc, node.a);
   if (node.kind == NodeKind::Field) return LowerField(lc, n, true);
+  if (node.kind == NodeKind::Index) return LowerIndex(lc, n, true);
   return LowerExpr(lc, n);  // indexing and fields yield addresses; aggregate values are addresses
 }
 
@@ -250,7 +251,7 @@ ir::Reg Lowerer::LowerBinary(LowerCtx& lc, NodeId n, const ir::Reg* lowered_lhs)
 static TypeId StoredType(const Sema& s, const FileInfo& info, const Ast& ast, NodeId n) {
   TypeId t = info.types[n];
   NodeKind k = ast[n].kind;
-  bool address = k == NodeKind::Index || (k == NodeKind::Field && !(info.refs[n] & kFieldByValue));
+  bool address = (k == NodeKind::Index && info.refs[n] != kIndexValue) || (k == NodeKind::Field && !(info.refs[n] & kFieldByValue));
   return address ? s.types_[s.types_.Unqual(t)].elem : t;
 }
 
@@ -319,10 +320,26 @@ ir::Reg Lowerer::LowerIncDec(LowerCtx& lc, NodeId operand, bool inc, bool postfi
   return postfix ? cur : result;
 }
 
-ir::Reg Lowerer::LowerIndex(LowerCtx& lc, NodeId n) {
+// The element's address; a NativeVector's element (kIndexValue) is loaded unless the address is
+// wanted (a place being written).
+ir::Reg Lowerer::LowerIndex(LowerCtx& lc, NodeId n, bool want_address) {
   const Node& node = AstOf(lc.fc.file)[n];
   FileInfo& info = Info(lc.fc.file);
   TypeId u = types_.Unqual(info.types[node.a]);
+  if (info.refs[n] == kIndexValue) {
+    TypeId elem = types_[u].elem;
+    uint64_t es = types_.SizeOf(elem);
+    ir::Reg base = LowerAddr(lc, node.a);
+    ir::Reg addr;
+    if (const ConstVal* c = NodeConst(lc.fc.file, node.b)) {
+      addr = lc.b.PtrOffset(base, int64_t(c->i) * int64_t(es));
+    } else {
+      ir::Reg idx = LowerAs(lc, node.b, types_.IsSigned(types_.Unqual(info.types[node.b])) ? kS64 : kU64);
+      lc.b.BoundsCheck(idx, int64_t(types_[u].count));
+      addr = lc.b.PtrAdd(base, idx, int64_t(es));
+    }
+    return want_address ? addr : lc.b.Load(IrType(types_, elem), addr);
+  }
   TypeId elem = types_[types_.Unqual(info.types[n])].elem;
   uint64_t length = 0;
   ir::Reg base;

@@ -75,7 +75,7 @@ class Lowerer : public Sema {
   ir::Reg LowerAssign(LowerCtx& lc, NodeId n);
   ir::Reg LowerUnary(LowerCtx& lc, NodeId n);
   ir::Reg LowerIncDec(LowerCtx& lc, NodeId operand, bool inc, bool postfix);
-  ir::Reg LowerIndex(LowerCtx& lc, NodeId n);
+  ir::Reg LowerIndex(LowerCtx& lc, NodeId n, bool want_address = false);
   ir::Reg LowerField(LowerCtx& lc, NodeId n, bool want_address = false);
   ir::Reg LowerCall(LowerCtx& lc, NodeId n);
   ir::Reg LowerBuiltin(LowerCtx& lc, NodeId n, Builtin which);

@@ -440,6 +440,32 @@ TypeId Sema::CheckStructLit(FnCtx& fc, NodeId n, TypeId expected) {
   return ok ? st : kErrorType;
 }
 
+// `native[e, ...]` (15.2): exactly N elements of the expected vector type, else a vector of the
+// elements' type.
+TypeId Sema::CheckVectorLit(FnCtx& fc, NodeId n, TypeId expected) {
+  const Node& node = AstOf(fc.file)[n];
+  TypeId ue = types_.Unqual(expected);
+  TypeId as_array = kErrorType;
+  if (types_.Kind(ue) == TypeKind::Vector) {
+    if (types_[ue].count != node.c) {
+      Error(DiagKind::TypeMismatch, NodeRange(fc.file, n),
+            TypeStr(ue) + " needs " + std::to_string(types_[ue].count) + " elements, but " + std::to_string(node.c) +
+                (node.c == 1 ? " was" : " were") + " given");
+      return kErrorType;
+    }
+    as_array = types_.FixedArray(types_[ue].elem, node.c);
+  }
+  TypeId t = CheckArrayLit(fc, n, as_array, true);
+  if (t == kErrorType) return kErrorType;
+  TypeId elem = types_.Unqual(types_[t].elem);
+  if (!types_.IsNumeric(elem) && elem != kBool) {
+    Error(DiagKind::TypeMismatch, NodeRange(fc.file, n), "a `NativeVector` holds integers, floats or `bool`, not " + TypeStr(elem));
+    return kErrorType;
+  }
+  if (node.c == 0) return kErrorType;  // reported by CheckArrayLit
+  return types_.Vector(elem, node.c);
+}
+
 TypeId Sema::CheckArrayLit(FnCtx& fc, NodeId n, TypeId expected, bool fixed) {
   const Ast& ast = AstOf(fc.file);
   const Node& node = ast[n];

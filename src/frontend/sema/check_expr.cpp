@@ -153,7 +153,8 @@ TypeId Sema::CheckExprInner(FnCtx& fc, NodeId n, TypeId expected) {
     case NodeKind::EnumAccess: return CheckEnumAccess(fc, n);
     case NodeKind::StructLit: return CheckStructLit(fc, n, expected);
     case NodeKind::GenericName: return CheckGenericName(fc, n);
-    case NodeKind::FixedArrayLit: return CheckArrayLit(fc, n, expected, true);
+    case NodeKind::FixedArrayLit:
+      return node.op ? CheckVectorLit(fc, n, expected) : CheckArrayLit(fc, n, expected, true);
     case NodeKind::ArrayLit: return CheckArrayLit(fc, n, expected, false);
     case NodeKind::ErrorNode: return kErrorType;
     case NodeKind::TypeName: case NodeKind::TypePtr: case NodeKind::TypeArray: case NodeKind::TypeConst:
@@ -408,7 +409,8 @@ TypeId Sema::PlaceType(FnCtx& fc, NodeId n) {
     Error(DiagKind::NotAPlace, ExprRange(fc.file, n), "this expression is not a place that can be assigned");
     return kErrorType;
   }
-  bool address = node.kind == NodeKind::Index || (node.kind == NodeKind::Field && !(info.refs[n] & kFieldByValue));
+  bool address = (node.kind == NodeKind::Index && info.refs[n] != kIndexValue) ||
+                 (node.kind == NodeKind::Field && !(info.refs[n] & kFieldByValue));
   TypeId stored = address ? types_[types_.Unqual(t)].elem : t;
   if (types_.Kind(stored) == TypeKind::Const) {
     Error(DiagKind::AssignToConst, NodeRange(fc.file, n), "cannot assign through a read-only view of type " + TypeStr(stored));
@@ -555,6 +557,10 @@ TypeId Sema::CheckRef(FnCtx& fc, NodeId n) {
     Error(DiagKind::NotAPlace, NodeRange(fc.file, a), "`ref` needs a place (a variable, `deref p`, an index or a field)");
     return kErrorType;
   }
+  if (k == NodeKind::Index && Info(fc.file).refs[a] == kIndexValue) {
+    Error(DiagKind::NotAPlace, NodeRange(fc.file, a), "the elements of a `NativeVector` have no address (15.2)");
+    return kErrorType;
+  }
   bool field_value = k == NodeKind::Field && (Info(fc.file).refs[a] & kFieldByValue);
   if (k == NodeKind::Index || (k == NodeKind::Field && !field_value)) return t;  // already the address
   return types_.PtrTo(t);
@@ -641,6 +647,16 @@ TypeId Sema::CheckIndex(FnCtx& fc, NodeId n) {
   uint64_t length = 0;
   switch (types_.Kind(u)) {
     case TypeKind::FixedArray: elem = types_[u].elem, length = types_[u].count; break;
+    case TypeKind::Vector: {  // an element is a value (15.2); as a place, it is written in place
+      elem = types_[u].elem, length = types_[u].count;
+      if (const ConstVal* c = NodeConst(fc.file, node.b); c && (c->i < 0 || c->i >= __int128(length))) {
+        Error(DiagKind::IndexOutOfRange, NodeRange(fc.file, node.b),
+              "index " + IntText(c->i) + " is out of range for " + TypeStr(u));
+        return kErrorType;
+      }
+      Info(fc.file).refs[n] = kIndexValue;
+      return read_only ? types_.Const(elem) : elem;
+    }
     case TypeKind::Slice: elem = types_[u].elem; break;
     case TypeKind::PtrTo: {
       TypeId inner = types_[u].elem;

@@ -93,6 +93,22 @@ TypeId Sema::ResolveType(FnCtx* fc, uint32_t file, NodeId n) {
         Error(DiagKind::TypeMismatch, NodeRange(file, n), "array elements cannot have type `void`");
         break;
       }
+      if (node.op) {  // NativeVector[T; N] (15.2)
+        TypeId u = types_.Unqual(elem);
+        if (!types_.IsNumeric(u) && u != kBool) {
+          Error(DiagKind::TypeMismatch, NodeRange(file, node.a),
+                "a `NativeVector` holds integers, floats or `bool`, not " + TypeStr(elem));
+          break;
+        }
+        TypeId array = node.b ? ResolveArrayLength(*this, fc, file, node.b, u) : kErrorType;
+        if (array == kErrorType) break;
+        if (types_[array].count == 0) {
+          Error(DiagKind::TypeMismatch, NodeRange(file, node.b), "a `NativeVector` has at least one element");
+          break;
+        }
+        t = types_.Vector(u, types_[array].count);
+        break;
+      }
       if (!node.b) { t = types_.Slice(elem); break; }
       if (!EnsureStructLayout(elem, NodeRange(file, node.a))) break;
       t = ResolveArrayLength(*this, fc, file, node.b, elem);

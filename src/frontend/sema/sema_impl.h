@@ -107,7 +107,8 @@ constexpr uint32_t kFieldByValue = 0x20000000u;  // Field on a non-place struct 
 // With kFieldByValue: the field of `e->g` (a value in value context, 5.3) whose base is a place,
 // so it is a place too (`b->inner.x = 1`).
 constexpr uint32_t kFieldOfPlace = 0x10000000u;
-constexpr uint32_t kArrowValue = 1;  // refs of an `e->f` Deref whose `e.f` is already the field's value
+constexpr uint32_t kArrowValue = 1;
+constexpr uint32_t kIndexValue = 1;  // refs of an Index whose value is the element (a NativeVector's)  // refs of an `e->f` Deref whose `e.f` is already the field's value
 
 // The checker's state for one function body (or a global initializer).
 struct FnCtx {
@@ -269,6 +270,7 @@ class Sema {
   bool IsEnumArrow(FnCtx& fc, NodeId n);
   TypeId CheckStructLit(FnCtx& fc, NodeId n, TypeId expected);
   TypeId CheckArrayLit(FnCtx& fc, NodeId n, TypeId expected, bool fixed);
+  TypeId CheckVectorLit(FnCtx& fc, NodeId n, TypeId expected);
   TypeId CheckCall(FnCtx& fc, NodeId n);
   TypeId FinishDirectCall(FnCtx& fc, NodeId n, TypeId ret);
   TypeId CheckBuiltin(FnCtx& fc, NodeId n, Builtin which);

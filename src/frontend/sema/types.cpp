@@ -2,6 +2,7 @@
 // conversion rules of the language page (section 6). Pure data; no diagnostics here.
 #include "frontend/sema/types.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace thrustc::frontend {
@@ -79,6 +80,11 @@ uint64_t TypeTable::SizeOf(TypeId t) const {
     case TypeKind::S16: case TypeKind::U16: return 2;
     case TypeKind::S32: case TypeKind::U32: case TypeKind::F32: case TypeKind::IntLit: return 4;
     case TypeKind::FixedArray: return info.count * SizeOf(info.elem);
+    case TypeKind::Vector: {  // LLVM's <N x T>: a power of two bytes (docs/language.md)
+      uint64_t bytes = info.count * SizeOf(info.elem), size = 1;
+      while (size < bytes) size *= 2;
+      return size;
+    }
     case TypeKind::Const: return SizeOf(info.elem);
     case TypeKind::Struct: return structs_[info.index].size;
     default: return 8;
@@ -91,6 +97,7 @@ uint32_t TypeTable::AlignOf(TypeId t) const {
     case TypeKind::Error: case TypeKind::Void: return 1;
     case TypeKind::FixedArray: case TypeKind::Const: return AlignOf(info.elem);
     case TypeKind::Struct: return structs_[info.index].align;
+    case TypeKind::Vector: return uint32_t(std::min<uint64_t>(SizeOf(t), 16));
     default: return uint32_t(SizeOf(t));
   }
 }
@@ -103,6 +110,7 @@ std::string TypeTable::Print(TypeId t, const NameTable& names) const {
     case TypeKind::FixedArray:
       return "array[" + Print(info.elem, names) + "; " + std::to_string(info.count) + "]";
     case TypeKind::Const: return "const " + Print(info.elem, names);
+    case TypeKind::Vector: return "NativeVector[" + Print(info.elem, names) + "; " + std::to_string(info.count) + "]";
     case TypeKind::Struct: {
       const StructInfo& st = structs_[info.index];
       std::string s(names.Str(st.name));
@@ -135,7 +143,7 @@ bool TypeTable::IsPointerLike(TypeId t) const {
 
 bool TypeTable::IsAggregate(TypeId t) const {
   TypeKind k = Kind(Unqual(t));
-  return k == TypeKind::Struct || k == TypeKind::FixedArray;
+  return k == TypeKind::Struct || k == TypeKind::FixedArray || k == TypeKind::Vector;
 }
 
 bool TypeTable::IsStringLike(TypeId t) const {

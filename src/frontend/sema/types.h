@@ -19,6 +19,7 @@ enum class TypeKind : uint8_t {
   Error, Void, Bool, Char, S8, S16, S32, S64, SSize, U8, U16, U32, U64, USize, F32, F64,
   IntLit, FloatLit, Null, Ptr,
   PtrTo, FixedArray, Slice, Const, Fn, Struct,
+  Vector,  // NativeVector[T; N] (15.2): elem, count
 };
 
 constexpr TypeId kErrorType = 0, kVoid = 1, kBool = 2, kChar = 3, kS8 = 4, kS16 = 5, kS32 = 6,
@@ -68,6 +69,7 @@ class TypeTable {
   TypeId Slice(TypeId elem) { return Intern({TypeKind::Slice, elem, 0, 0}); }
   TypeId Const(TypeId inner);
   TypeId FixedArray(TypeId elem, uint64_t n) { return Intern({TypeKind::FixedArray, elem, n, 0}); }
+  TypeId Vector(TypeId elem, uint64_t n) { return Intern({TypeKind::Vector, elem, n, 0}); }
   TypeId Fn(std::span<const TypeId> params, TypeId ret);
   TypeId NewStruct(NameId name, uint32_t file, uint32_t decl);
 
@@ -91,7 +93,7 @@ class TypeTable {
   bool IsNumeric(TypeId t) const { return IsInt(t) || IsFloat(t); }
   uint32_t IntBits(TypeId t) const;
   bool IsPointerLike(TypeId t) const;  // ptr, ptr[T], array[T], Fn, nullptr
-  bool IsAggregate(TypeId t) const;    // struct or fixed array
+  bool IsAggregate(TypeId t) const;    // struct, fixed array or native vector
   bool IsStringLike(TypeId t) const;   // array[char], ptr[char] (const or not)
 
  private:

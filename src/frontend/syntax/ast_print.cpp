@@ -90,7 +90,7 @@ std::string AstPrinter::TypeText(NodeId id) const {
     case NodeKind::TypePtr: return "ptr[" + TypeText(n.a) + "]";
     case NodeKind::TypeConst: return "const " + TypeText(n.a);
     case NodeKind::TypeArray:
-      return "array[" + TypeText(n.a) + (n.b ? "; " + InlineExpr(n.b) : std::string()) + "]";
+      return (n.op ? "NativeVector[" : "array[") + TypeText(n.a) + (n.b ? "; " + InlineExpr(n.b) : std::string()) + "]";
     case NodeKind::TypeInst: return std::string(Name(n.a)) + TypeArgsText(n.b, n.c);
     case NodeKind::TypeFn: {
       std::string s = "Fn[";

@@ -254,6 +254,12 @@ NodeId Parser::ParseIdentifierExpr() {
     if (!ExpectIdentifier(&member, "an enum member name after `=>`")) return AddError();
     return Add(NodeKind::EnumAccess, member, name, InternTok(member));
   }
+  if (At(TokenKind::LBracket) && Text(tok) == "native") {  // native[e, ...] (15.2)
+    Advance();
+    uint32_t count = 0;
+    uint32_t start = ParseExprList(TokenKind::RBracket, &count);
+    return Add(NodeKind::FixedArrayLit, tok, 0, start, count, 1);
+  }
   NodeId callee = Add(NodeKind::Name, tok, name);
   if (At(TokenKind::LBracket) && TypeArgsFollow(Text(tok))) {
     ListRef args = ParseTypeArgs();
@@ -277,7 +283,7 @@ bool Parser::StartsTypeOnly() const {
   if (At(TokenKind::KwConst)) return true;
   if (!At(TokenKind::Identifier)) return false;
   std::string_view s = Text(pos_);
-  if ((s == "ptr" || s == "array" || s == "Fn") && Peek(1) == TokenKind::LBracket) return true;
+  if ((s == "ptr" || s == "array" || s == "Fn" || s == "NativeVector") && Peek(1) == TokenKind::LBracket) return true;
   if (Peek(1) == TokenKind::LBracket && type_names_.count(s)) return true;  // Box[s32]
   return IsPrimitiveTypeName(s) || std::find(scope_type_params_.begin(), scope_type_params_.end(), s) != scope_type_params_.end();
 }

@@ -31,10 +31,19 @@ NodeId Parser::ParseType() {
 }
 
 // type_ctor = "ptr" "[" type "]" | "array" "[" type [ ";" expr ] "]" | fn_type
+//           | "NativeVector" "[" type ";" expr "]"
 //           | IDENT type_args                                  (a generic instance, 12)
 NodeId Parser::ParseTypeConstructor(TokenId name_tok) {
   std::string_view name = Text(name_tok);
   if (name == "Fn") return ParseFnType(name_tok);
+  if (name == "NativeVector") {  // NativeVector[T; N]
+    Advance();  // [
+    NodeId elem = ParseType();
+    NodeId length = kNoNode;
+    if (!panic_ && Expect(TokenKind::Semicolon, "`;` and the element count")) length = ParseExpr();
+    if (!panic_) Expect(TokenKind::RBracket);
+    return Add(NodeKind::TypeArray, name_tok, elem, length, 0, 1);
+  }
   if (name != "ptr" && name != "array") {
     ListRef args = ParseTypeArgs();
     return Add(NodeKind::TypeInst, name_tok, InternTok(name_tok), args.start, args.count);
