@@ -293,6 +293,8 @@ ir::Reg Lowerer::LowerUnary(LowerCtx& lc, NodeId n) {
   const Node& node = AstOf(lc.fc.file)[n];
   auto op = TokenKind(node.op);
   if (op == TokenKind::PlusPlus || op == TokenKind::MinusMinus) return LowerIncDec(lc, node.a, op == TokenKind::PlusPlus, false);
+  if (Info(lc.fc.file).refs[n] == kNotPointer)
+    return LowerCompare(lc, uint8_t(TokenKind::EqEq), kPtr, LowerAs(lc, node.a, kPtr), LowerConst(lc, ConstVal{kNull, 0}));
   TypeId t = types_.Unqual(Info(lc.fc.file).types[n]);
   ir::Reg v = LowerAs(lc, node.a, t);
   ir::Type it = IrType(types_, t);

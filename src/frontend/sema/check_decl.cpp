@@ -35,6 +35,10 @@ void Sema::CheckAttributes(uint32_t file, ListRef attrs, uint32_t allowed, Symbo
     const AttrSpec* spec = nullptr;
     for (const AttrSpec& s : kAttrs)
       if (s.name == name) spec = &s;
+    if (name == "cuda") {
+      Error(DiagKind::NotSupported, r, "`@cuda` is not supported: thrustc targets CPUs only (15.3)");
+      continue;
+    }
     if (!spec) {
       Error(DiagKind::UnknownAttribute, r, "unknown attribute `@" + std::string(name) + "` is ignored");
       continue;

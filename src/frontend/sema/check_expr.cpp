@@ -60,6 +60,43 @@ void Sema::ReplaceLiteralConst(uint32_t file, NodeId n, const ConstVal& v) {
   }
 }
 
+// 6.1: literals, enum members, constants from C macros and integer-valued builtins, combined by
+// arithmetic, bitwise operators and `as`. Named Thrust constants keep their declared type.
+bool Sema::IsIntConstExpr(FnCtx& fc, NodeId n, uint32_t depth) {
+  if (depth > 64) return false;
+  const Ast& ast = AstOf(fc.file);
+  const Node& node = ast[n];
+  FileInfo& info = Info(fc.file);
+  switch (node.kind) {
+    case NodeKind::IntLit: case NodeKind::EnumAccess: return true;
+    case NodeKind::Name: {
+      uint32_t ref = info.refs[n];
+      return ref && !(ref & kLocalRef) && syms_[ref - 1].file == kCFile && syms_[ref - 1].kind == SymKind::Const;
+    }
+    case NodeKind::Call: {
+      uint32_t ref = info.refs[n];
+      if (!(ref & kBuiltinRef)) return false;
+      BuiltinFamily f = kBuiltinInfo[ref & ~kBuiltinRef].family;
+      return (f == BuiltinFamily::Type || f == BuiltinFamily::TypeQuery || f == BuiltinFamily::Fact) &&
+             types_.IsInt(types_.Unqual(info.types[n]));
+    }
+    case NodeKind::Unary:
+      return (TokenKind(node.op) == TokenKind::Minus || TokenKind(node.op) == TokenKind::Tilde) &&
+             IsIntConstExpr(fc, node.a, depth + 1);
+    case NodeKind::Cast: return IsIntConstExpr(fc, node.a, depth + 1);
+    case NodeKind::Binary: {
+      switch (TokenKind(node.op)) {
+        case TokenKind::Plus: case TokenKind::Minus: case TokenKind::Star: case TokenKind::Slash:
+        case TokenKind::Percent: case TokenKind::Amp: case TokenKind::Pipe: case TokenKind::Caret:
+        case TokenKind::Shl: case TokenKind::Shr:
+          return IsIntConstExpr(fc, node.a, depth + 1) && IsIntConstExpr(fc, node.b, depth + 1);
+        default: return false;
+      }
+    }
+    default: return false;
+  }
+}
+
 bool Sema::Coerce(FnCtx& fc, NodeId n, TypeId target) {
   FileInfo& info = Info(fc.file);
   TypeId from = info.types[n];
@@ -115,6 +152,18 @@ bool Sema::Coerce(FnCtx& fc, NodeId n, TypeId target) {
     from = info.types[n];
   }
   if (ConvertsImplicitly(types_, from, target)) return true;
+  if (types_.IsInt(types_.Unqual(from)) && types_.IsInt(u) && info.consts[n] && IsIntConstExpr(fc, n, 0)) {
+    ConstVal v = consts_[info.consts[n] - 1];
+    if (IntFits(types_, u, v.i)) {  // an integer constant expression that fits (6.1)
+      v.type = target;
+      SetNodeConst(fc.file, n, v);
+      info.types[n] = target;
+      return true;
+    }
+    Error(DiagKind::LiteralOutOfRange, ExprRange(fc.file, n), IntText(v.i) + " does not fit in " + TypeStr(target));
+    fc.broken = true;
+    return false;
+  }
   Error(DiagKind::TypeMismatch, ExprRange(fc.file, n), "expected " + TypeStr(target) + ", found " + TypeStr(from));
   fc.broken = true;
   return false;
@@ -497,7 +546,18 @@ TypeId Sema::CheckUnary(FnCtx& fc, NodeId n, TypeId expected) {
   const Node& node = AstOf(fc.file)[n];
   auto op = TokenKind(node.op);
   if (op == TokenKind::PlusPlus || op == TokenKind::MinusMinus) return CheckIncDec(fc, node.a);
-  TypeId t = op == TokenKind::Bang ? CheckValue(fc, node.a, kBool) : CheckExpr(fc, node.a, expected);
+  if (op == TokenKind::Bang) {  // `!p` on a pointer-like value is `p == nullptr` (5.3)
+    TypeId operand = CheckExpr(fc, node.a, kBool);
+    if (operand == kErrorType) return kErrorType;
+    if (types_.IsPointerLike(operand)) {
+      Info(fc.file).refs[n] = kNotPointer;
+      if (const ConstVal* c = NodeConst(fc.file, node.a); c && types_.Unqual(operand) == kNull)
+        SetNodeConst(fc.file, n, ConstVal{kBool, 1});
+      return kBool;
+    }
+    if (!Coerce(fc, node.a, kBool)) return kErrorType;
+  }
+  TypeId t = op == TokenKind::Bang ? Info(fc.file).types[node.a] : CheckExpr(fc, node.a, expected);
   if (t == kErrorType) return kErrorType;
   TypeId u = types_.Unqual(t);
   bool ok = op == TokenKind::Minus ? (types_.IsNumeric(u) || IsUntyped(u))

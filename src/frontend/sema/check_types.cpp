@@ -74,10 +74,36 @@ static TypeId ResolveArrayLength(Sema& s, FnCtx* outer, uint32_t file, NodeId ex
   return array;
 }
 
+// `ptr[T, A]`, `array[T, A]` (15.3): address space 0 is the plain type; no other is supported.
+bool Sema::CheckAddressSpace(FnCtx* outer, uint32_t file, NodeId expr) {
+  if (expr == kNoNode) return true;
+  FnCtx scratch;
+  scratch.file = file;
+  FnCtx& fc = outer ? *outer : scratch;
+  ++const_depth_;
+  TypeId t = CheckExpr(fc, expr);
+  --const_depth_;
+  if (t == kErrorType) return false;
+  const ConstVal* c = NodeConst(file, expr);
+  if (!c || !(t == kIntLit || types_.IsInt(types_.Unqual(t)))) {
+    Error(DiagKind::NotConstant, NodeRange(file, expr), "an address space is an integer constant");
+    return false;
+  }
+  if (c->i == 0) return true;
+  Error(DiagKind::NotSupported, NodeRange(file, expr),
+        "address space " + IntText(c->i) + " is not supported on target " + TargetTripleText());
+  return false;
+}
+
 TypeId Sema::ResolveType(FnCtx* fc, uint32_t file, NodeId n) {
   if (n == kNoNode) return kErrorType;
   const Node& node = AstOf(file)[n];
   TypeId t = kErrorType;
+  if ((node.kind == NodeKind::TypePtr && !CheckAddressSpace(fc, file, node.b)) ||
+      (node.kind == NodeKind::TypeArray && !CheckAddressSpace(fc, file, node.c))) {
+    files_[file].types[n] = kErrorType;
+    return kErrorType;
+  }
   switch (node.kind) {
     case NodeKind::TypeName: t = ResolveTypeName(fc, file, n); break;
     case NodeKind::TypeInst: t = ResolveTypeInst(fc, file, n); break;

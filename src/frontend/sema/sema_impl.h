@@ -108,7 +108,8 @@ constexpr uint32_t kFieldByValue = 0x20000000u;  // Field on a non-place struct 
 // so it is a place too (`b->inner.x = 1`).
 constexpr uint32_t kFieldOfPlace = 0x10000000u;
 constexpr uint32_t kArrowValue = 1;
-constexpr uint32_t kIndexValue = 1;  // refs of an Index whose value is the element (a NativeVector's)  // refs of an `e->f` Deref whose `e.f` is already the field's value
+constexpr uint32_t kIndexValue = 1;
+constexpr uint32_t kNotPointer = 1;  // refs of a `!p` whose operand is a pointer (p == nullptr)  // refs of an Index whose value is the element (a NativeVector's)  // refs of an `e->f` Deref whose `e.f` is already the field's value
 
 // The checker's state for one function body (or a global initializer).
 struct FnCtx {
@@ -176,6 +177,7 @@ class Sema {
   void CheckMain(uint32_t sym);
   TypeId ResolveType(FnCtx* fc, uint32_t file, NodeId n);
   TypeId ResolveTypeName(FnCtx* fc, uint32_t file, NodeId n);
+  bool CheckAddressSpace(FnCtx* fc, uint32_t file, NodeId expr);
   bool EnsureStructLayout(TypeId t, SourceRange use);
   bool CheckObjectSize(TypeId t, SourceRange where);
   TypeId EnsureSymbolType(uint32_t sym);
@@ -246,6 +248,7 @@ class Sema {
   TypeId CheckExpr(FnCtx& fc, NodeId n, TypeId expected = kErrorType);
   TypeId CheckValue(FnCtx& fc, NodeId n, TypeId target);
   bool Coerce(FnCtx& fc, NodeId n, TypeId target);
+  bool IsIntConstExpr(FnCtx& fc, NodeId n, uint32_t depth);
   TypeId CheckExprInner(FnCtx& fc, NodeId n, TypeId expected);
   TypeId CheckName(FnCtx& fc, NodeId n);
   TypeId CheckBinaryChain(FnCtx& fc, NodeId n);

@@ -87,10 +87,11 @@ std::string AstPrinter::TypeText(NodeId id) const {
   const Node& n = N(id);
   switch (n.kind) {
     case NodeKind::TypeName: return std::string(Name(n.a));
-    case NodeKind::TypePtr: return "ptr[" + TypeText(n.a) + "]";
+    case NodeKind::TypePtr: return "ptr[" + TypeText(n.a) + (n.b ? ", " + InlineExpr(n.b) : std::string()) + "]";
     case NodeKind::TypeConst: return "const " + TypeText(n.a);
     case NodeKind::TypeArray:
-      return (n.op ? "NativeVector[" : "array[") + TypeText(n.a) + (n.b ? "; " + InlineExpr(n.b) : std::string()) + "]";
+      return (n.op ? "NativeVector[" : "array[") + TypeText(n.a) + (n.b ? "; " + InlineExpr(n.b) : std::string()) +
+             (n.c ? ", " + InlineExpr(n.c) : std::string()) + "]";
     case NodeKind::TypeInst: return std::string(Name(n.a)) + TypeArgsText(n.b, n.c);
     case NodeKind::TypeFn: {
       std::string s = "Fn[";

@@ -30,7 +30,8 @@ NodeId Parser::ParseType() {
   return Add(NodeKind::TypeName, tok, InternTok(tok));
 }
 
-// type_ctor = "ptr" "[" type "]" | "array" "[" type [ ";" expr ] "]" | fn_type
+// type_ctor = "ptr" "[" type [ "," expr ] "]" | "array" "[" type [ ";" expr ] [ "," expr ] "]" | fn_type
+//             (the `, A` is an address space, 15.3)
 //           | "NativeVector" "[" type ";" expr "]"
 //           | IDENT type_args                                  (a generic instance, 12)
 NodeId Parser::ParseTypeConstructor(TokenId name_tok) {
@@ -52,11 +53,13 @@ NodeId Parser::ParseTypeConstructor(TokenId name_tok) {
   NodeId elem = ParseType();
   NodeId result;
   if (name == "ptr") {
-    result = Add(NodeKind::TypePtr, name_tok, elem);
+    NodeId space = !panic_ && Accept(TokenKind::Comma) ? ParseExpr() : kNoNode;
+    result = Add(NodeKind::TypePtr, name_tok, elem, space);
   } else {
     NodeId length = kNoNode;
     if (!panic_ && Accept(TokenKind::Semicolon)) length = ParseExpr();
-    result = Add(NodeKind::TypeArray, name_tok, elem, length);
+    NodeId space = !panic_ && Accept(TokenKind::Comma) ? ParseExpr() : kNoNode;
+    result = Add(NodeKind::TypeArray, name_tok, elem, length, space);
   }
   if (!panic_) Expect(TokenKind::RBracket);
   return result;
