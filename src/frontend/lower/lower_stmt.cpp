@@ -130,6 +130,7 @@ void Lowerer::LowerStmt(LowerCtx& lc, NodeId n) {
   switch (node.kind) {
     case NodeKind::Block: LowerBlock(lc, n); break;
     case NodeKind::VarItem: LowerLocalDecl(lc, n); break;
+    case NodeKind::StructItem: case NodeKind::EnumItem: case NodeKind::TypeAliasItem: break;  // types only
     case NodeKind::CtIf:  // the branch the checker kept (10.6)
       if (Info(lc.fc.file).refs[n]) LowerStmt(lc, Info(lc.fc.file).refs[n]);
       break;

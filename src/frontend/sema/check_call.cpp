@@ -345,6 +345,8 @@ TypeId Sema::CheckEnumAccess(FnCtx& fc, NodeId n) {
 // `E=>M` (node n): the member's constant, recorded on n.
 TypeId Sema::CheckEnumMember(FnCtx& fc, NodeId n, NameId enum_name, NameId member) {
   uint32_t g = LookupGlobal(fc.file, enum_name);
+  if (uint32_t l = LookupLocal(fc, enum_name); l != UINT32_MAX)
+    g = fc.locals[l].kind == SymKind::Enum ? fc.locals[l].decl : UINT32_MAX;
   std::string q = "`" + std::string(Str(enum_name)) + "`";
   if (g == UINT32_MAX || syms_[g].kind != SymKind::Enum) {
     Error(g == UINT32_MAX ? DiagKind::UndefinedName : DiagKind::NotAType, NodeRange(fc.file, n),
@@ -385,6 +387,12 @@ TypeId Sema::CheckStructLit(FnCtx& fc, NodeId n, TypeId expected) {
     bool param = false;
     for (auto& [name, type] : Info(fc.file).type_args)
       if (name == tn.a) st = types_.Unqual(type), param = true;
+    if (uint32_t l = LookupLocal(fc, tn.a); l != UINT32_MAX) {  // a local struct or alias (3.1), or not a type
+      const Symbol& local = fc.locals[l];
+      bool type = local.kind == SymKind::Struct || local.kind == SymKind::Alias;
+      st = type ? types_.Unqual(local.type) : kErrorType;
+      param = true;
+    }
     if (param) {
     } else if (g != UINT32_MAX && syms_[g].kind == SymKind::Struct && syms_[g].generic) {
       st = InferStructInstance(fc, n, g, expected, &prechecked);

@@ -160,6 +160,20 @@ void Sema::CollectFile(uint32_t file) {
   for (NodeId item : AstOf(file).items) CollectItem(file, item, false);
 }
 
+// The member list of enum declaration d, for its symbol.
+void Sema::AddEnumMembers(uint32_t file, const EnumDecl& d, Symbol& sym) {
+  const Ast& ast = AstOf(file);
+  sym.value = uint32_t(enum_members_.size());
+  auto& members = enum_members_.emplace_back();
+  for (uint32_t i = 0; i < d.members.count; ++i) {
+    const EnumMemberDecl& m = ast.members[d.members.start + i];
+    bool dup = false;
+    for (auto& e : members) dup |= e.name == m.name;
+    if (dup) Error(DiagKind::Redeclaration, TokRange(file, m.tok), "enum member `" + std::string(Str(m.name)) + "` is already declared");
+    members.push_back({m.name, m.tok, d.members.start + i});
+  }
+}
+
 // One top-level item (in_ct_if: from the kept branch of an `@if` chain, 10.6).
 void Sema::CollectItem(uint32_t file, NodeId item, bool in_ct_if) {
   const Ast& ast = AstOf(file);
@@ -205,16 +219,7 @@ void Sema::CollectItem(uint32_t file, NodeId item, bool in_ct_if) {
         sym.kind = SymKind::Enum;
         sym.decl = node.a, sym.name = d.name, sym.tok = d.name_tok;
         CheckAttributes(file, d.attrs, kEnumAttrs, sym);
-        sym.value = uint32_t(enum_members_.size());
-        auto& members = enum_members_.emplace_back();
-        for (uint32_t i = 0; i < d.members.count; ++i) {
-          const EnumMemberDecl& m = ast.members[d.members.start + i];
-          bool dup = false;
-          for (auto& e : members) dup |= e.name == m.name;
-          if (dup) Error(DiagKind::Redeclaration, TokRange(file, m.tok),
-                         "enum member `" + std::string(Str(m.name)) + "` is already declared");
-          members.push_back({m.name, m.tok, d.members.start + i});
-        }
+        AddEnumMembers(file, d, sym);
         break;
       }
       case NodeKind::TypeAliasItem:

@@ -225,6 +225,11 @@ TypeId Sema::CheckName(FnCtx& fc, NodeId n) {
   if (l != UINT32_MAX) {
     const Symbol& s = fc.locals[l];
     info.refs[n] = kLocalRef | l;
+    if (s.kind == SymKind::Struct || s.kind == SymKind::Alias || s.kind == SymKind::Enum) {
+      auto& d = Error(DiagKind::NotAValue, r, quoted() + " is a type, not a value");
+      in_.diags->AddNote(d, TokRange(fc.file, s.tok), "declared here");
+      return kErrorType;
+    }
     if (const_depth_ > 0 && (s.kind == SymKind::Var || s.kind == SymKind::Param)) {
       auto& d = Error(DiagKind::NotConstant, r, quoted() + " is a run-time variable; it cannot be used in a compile-time expression");
       in_.diags->AddNote(d, TokRange(fc.file, s.tok), "declared here");
@@ -632,7 +637,7 @@ bool Sema::IsEnumArrow(FnCtx& fc, NodeId n) {
   const Node& field = ast[ast[n].a];
   if (field.kind != NodeKind::Field || ast[field.a].kind != NodeKind::Name) return false;
   NameId name = ast[field.a].a;
-  if (LookupLocal(fc, name) != UINT32_MAX) return false;
+  if (uint32_t l = LookupLocal(fc, name); l != UINT32_MAX) return fc.locals[l].kind == SymKind::Enum;
   uint32_t g = LookupGlobal(fc.file, name);
   return g != UINT32_MAX && syms_[g].kind == SymKind::Enum;
 }

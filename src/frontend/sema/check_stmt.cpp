@@ -150,13 +150,70 @@ bool Sema::CheckStmt(FnCtx& fc, NodeId n) {
     }
     case NodeKind::Unreachable: return true;
     case NodeKind::ErrorNode: fc.broken = true; return false;
-    case NodeKind::FnItem: case NodeKind::StructItem: case NodeKind::EnumItem:
-    case NodeKind::TypeAliasItem:
-      Error(DiagKind::NotSupported, NodeRange(fc.file, n), "local functions and types are not supported");
+    case NodeKind::StructItem: case NodeKind::EnumItem: case NodeKind::TypeAliasItem:
+      CheckLocalType(fc, n);
+      return false;
+    case NodeKind::FnItem:
+      Error(DiagKind::NotSupported, NodeRange(fc.file, n), "local functions are not supported");
       fc.broken = true;
       return false;
     default: CheckExpr(fc, n); return false;
   }
+}
+
+// A struct, enum or alias declared in a body (3.1): visible in the rest of the block; its fields
+// and aliased type may name the block's earlier local types. A local enum's members live in a
+// symbol of its own that no scope lists (their values see top-level names only).
+void Sema::CheckLocalType(FnCtx& fc, NodeId n) {
+  const Ast& ast = AstOf(fc.file);
+  const Node& node = ast[n];
+  Symbol sym{SymKind::Struct};
+  sym.file = fc.file;
+  bool generic = false;
+  ListRef attrs{};
+  switch (node.kind) {
+    case NodeKind::StructItem: {
+      const StructDecl& d = ast.structs[node.a];
+      sym.name = d.name, sym.tok = d.name_tok, sym.decl = node.a, attrs = d.attrs;
+      generic = d.type_params.count;
+      break;
+    }
+    case NodeKind::EnumItem: {
+      const EnumDecl& d = ast.enums[node.a];
+      sym.kind = SymKind::Enum, sym.name = d.name, sym.tok = d.name_tok, attrs = d.attrs;
+      break;
+    }
+    default:
+      sym.kind = SymKind::Alias, sym.name = node.a, sym.tok = node.tok, sym.decl = n;
+      generic = node.c;
+      break;
+  }
+  SourceRange where = TokRange(fc.file, sym.tok);
+  if (generic) {
+    Error(DiagKind::NotSupported, where, "local generic types are not supported yet; declare it at top level");
+    fc.broken = true;
+    return;
+  }
+  CheckAttributes(fc.file, attrs, node.kind == NodeKind::StructItem ? uint32_t(kAttrPacked) : 0u, sym);
+  if (node.kind == NodeKind::StructItem) {
+    sym.type = types_.NewStruct(sym.name, fc.file, node.a);
+    types_.Struct(sym.type).packed = sym.packed;
+    if (!EnsureStructLayout(sym.type, where, &fc)) fc.broken = true;
+  } else if (node.kind == NodeKind::TypeAliasItem) {
+    sym.type = ResolveType(&fc, fc.file, node.b);
+    sym.state = EvalState::Done;
+    if (sym.type == kErrorType) fc.broken = true;
+  } else {
+    Symbol hidden = sym;
+    hidden.decl = node.a;
+    AddEnumMembers(fc.file, ast.enums[node.a], hidden);
+    uint32_t g = uint32_t(syms_.size());
+    syms_.push_back(std::move(hidden));
+    for (uint32_t m = 0; m < enum_members_[syms_[g].value].size(); ++m)
+      if (!EnsureEnumMember(g, m, where)) fc.broken = true;
+    sym.decl = g;
+  }
+  Info(fc.file).refs[n] = kLocalRef | DeclareLocal(fc, std::move(sym));
 }
 
 void Sema::CheckLocalDecl(FnCtx& fc, NodeId n) {

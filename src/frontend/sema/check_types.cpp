@@ -14,7 +14,9 @@ TypeId Sema::ResolveTypeName(FnCtx* fc, uint32_t file, NodeId n) {
     Error(DiagKind::UnsupportedType, NodeRange(file, n), "type `" + std::string(Str(name)) + "` is not supported");
     return kErrorType;
   }
-  if (fc && LookupLocal(*fc, name) != UINT32_MAX) {
+  if (uint32_t l = fc ? LookupLocal(*fc, name) : UINT32_MAX; l != UINT32_MAX) {
+    const Symbol& local = fc->locals[l];
+    if (local.kind == SymKind::Struct || local.kind == SymKind::Alias) return local.type;
     Error(DiagKind::NotAType, NodeRange(file, n), "`" + std::string(Str(name)) + "` is not a type");
     return kErrorType;
   }
@@ -164,7 +166,7 @@ TypeId Sema::ResolveType(FnCtx* fc, uint32_t file, NodeId n) {
   return t;
 }
 
-bool Sema::EnsureStructLayout(TypeId t, SourceRange use) {
+bool Sema::EnsureStructLayout(TypeId t, SourceRange use, FnCtx* local_fc) {
   TypeKind k = types_.Kind(t);
   if (k == TypeKind::Const || k == TypeKind::FixedArray) return EnsureStructLayout(types_[t].elem, use);
   if (k != TypeKind::Struct) return true;
@@ -196,7 +198,7 @@ bool Sema::EnsureStructLayout(TypeId t, SourceRange use) {
                            "field `" + std::string(Str(f.name)) + "` is already declared");
         in_.diags->AddNote(diag, TokRange(file, prev.tok), "previous declaration here");
       }
-    TypeId ft = ResolveType(nullptr, file, f.type);
+    TypeId ft = ResolveType(local_fc, file, f.type);
     if (ft == kVoid) {
       Error(DiagKind::TypeMismatch, NodeRange(file, f.type), "a field cannot have type `void`");
       ft = kErrorType;

@@ -170,6 +170,8 @@ class Sema {
   // --- declarations (check_decl.cpp)
   void CollectFile(uint32_t file);
   void CollectItem(uint32_t file, NodeId item, bool in_ct_if);
+  void AddEnumMembers(uint32_t file, const EnumDecl& d, Symbol& sym);
+  void CheckLocalType(FnCtx& fc, NodeId n);
   void CheckAttributes(uint32_t file, ListRef attrs, uint32_t allowed, Symbol& sym);
   bool CheckModifiers(uint32_t file, const VarDecl& v, bool local, Symbol& sym);
   bool CheckAtomicType(const Symbol& sym, TypeId t);
@@ -178,7 +180,7 @@ class Sema {
   TypeId ResolveType(FnCtx* fc, uint32_t file, NodeId n);
   TypeId ResolveTypeName(FnCtx* fc, uint32_t file, NodeId n);
   bool CheckAddressSpace(FnCtx* fc, uint32_t file, NodeId expr);
-  bool EnsureStructLayout(TypeId t, SourceRange use);
+  bool EnsureStructLayout(TypeId t, SourceRange use, FnCtx* fc = nullptr);  // fc: a local struct's body
   bool CheckObjectSize(TypeId t, SourceRange where);
   TypeId EnsureSymbolType(uint32_t sym);
   bool EnsureConst(uint32_t sym, SourceRange use);

@@ -53,10 +53,10 @@ NodeId Parser::ParseStatement() {
     case TokenKind::Attribute:
       if (AtAttribute("@if")) return ParseCtIf(false);
       return ParseExprStmt();
+    case TokenKind::KwStruct: return ParseStruct();  // local types (3.1)
+    case TokenKind::KwEnum: return ParseEnum();
+    case TokenKind::KwType: return ParseTypeAlias();
     case TokenKind::KwFn:
-    case TokenKind::KwStruct:
-    case TokenKind::KwEnum:
-    case TokenKind::KwType:
     case TokenKind::KwImport:
     case TokenKind::KwImportC:
     case TokenKind::KwDirective:
