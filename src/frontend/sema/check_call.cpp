@@ -132,6 +132,12 @@ TypeId Sema::CheckArgs(FnCtx& fc, NodeId n, TypeId fn_type, bool variadic, std::
   return ret;
 }
 
+bool Sema::HasVectorInSignature(TypeId fn_type) const {
+  bool vector = types_.Kind(types_.Unqual(types_[fn_type].elem)) == TypeKind::Vector;
+  for (TypeId p : types_.FnParams(fn_type)) vector |= types_.Kind(types_.Unqual(p)) == TypeKind::Vector;
+  return vector;
+}
+
 TypeId Sema::CheckCall(FnCtx& fc, NodeId n) {
   const Ast& ast = AstOf(fc.file);
   const Node& node = ast[n];
@@ -158,6 +164,14 @@ TypeId Sema::CheckCall(FnCtx& fc, NodeId n) {
       EnsureSignature(g);
       const Symbol& sym = syms_[g];
       info.types[callee] = sym.type;
+      if (sym.is_extern && HasVectorInSignature(sym.type)) {  // C passes vectors in vector registers
+        auto& d = Error(DiagKind::NotSupported, NodeRange(fc.file, callee),
+                        "calling a C function with `NativeVector` in its signature is not supported yet");
+        in_.diags->AddNote(d, TokRange(sym.file, sym.tok), "declared here");
+        for (uint32_t i = 0; i < node.c; ++i) CheckExpr(fc, ArgValue(ast, ast.ListAt(node.b, i)));
+        fc.broken = true;
+        return kErrorType;
+      }
       return FinishDirectCall(fc, n, CheckArgs(fc, n, sym.type, sym.variadic, Str(name), &sym));
     }
   }

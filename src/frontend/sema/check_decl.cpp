@@ -266,15 +266,6 @@ bool Sema::EnsureSignature(uint32_t s) {
   }
   TypeId ret = d.ret_type ? ResolveType(nullptr, file, d.ret_type) : kVoid;
   ok &= ret != kErrorType && EnsureStructLayout(ret, NodeRange(file, d.ret_type ? d.ret_type : 0));
-  if (syms_[s].is_extern) {  // C's vector types travel in vector registers; thrustc's ABI types do not yet
-    bool vector = types_.Kind(types_.Unqual(ret)) == TypeKind::Vector;
-    for (TypeId p : params) vector |= types_.Kind(types_.Unqual(p)) == TypeKind::Vector;
-    if (vector) {
-      Error(DiagKind::NotSupported, TokRange(file, d.name_tok),
-            "`NativeVector` in the signature of a C function is not supported yet");
-      ok = false;
-    }
-  }
   Symbol& sym = syms_[s];
   sym.type = types_.Fn(params, ret);
   if (!ok) sym.broken = true;

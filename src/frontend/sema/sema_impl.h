@@ -278,6 +278,7 @@ class Sema {
   TypeId CheckVectorLit(FnCtx& fc, NodeId n, TypeId expected);
   TypeId CheckCall(FnCtx& fc, NodeId n);
   TypeId FinishDirectCall(FnCtx& fc, NodeId n, TypeId ret);
+  bool HasVectorInSignature(TypeId fn_type) const;
   TypeId CheckBuiltin(FnCtx& fc, NodeId n, Builtin which);
   TypeId CheckArgs(FnCtx& fc, NodeId n, TypeId fn_type, bool variadic, std::string_view callee,
                    const Symbol* sym = nullptr);
