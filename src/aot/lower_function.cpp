@@ -226,7 +226,7 @@ llvm::Value* FunctionLowerer::LowerAtomic(const ir::Inst& inst) {
                                   O::SequentiallyConsistent};
   ir::AtomicInfo info = ir::AtomicInfoOf(inst);
   O order = kOrders[size_t(info.order)];
-  llvm::Align align(ir::TypeSize(inst.type));
+  llvm::Align align(std::max<uint32_t>(ir::TypeSize(inst.type), 1));  // a fence has no type
   switch (inst.op) {
     case ir::Op::AtomicLoad: {
       llvm::LoadInst* load = b_.CreateAlignedLoad(T(inst.type), Reg(inst.a), align);
