@@ -71,7 +71,10 @@ void Sema::CheckAttributes(uint32_t file, ListRef attrs, uint32_t allowed, Symbo
       case kAttrPacked: sym.packed = true; break;
       case kAttrExtern:
         sym.is_extern = true;
-        if (arg && arg->kind == NodeKind::StringLit) {
+        if (arg && arg->kind == NodeKind::StringLit && ast.strings[arg->a].empty()) {
+          Error(DiagKind::InvalidAttribute, r, "`@extern` needs a symbol name, not an empty string");
+          sym.extern_name = std::string(Str(sym.name));
+        } else if (arg && arg->kind == NodeKind::StringLit) {
           sym.extern_name = ast.strings[arg->a];
         } else {
           sym.extern_name = std::string(Str(sym.name));
