@@ -193,32 +193,28 @@ TypeId Sema::FinishDirectCall(FnCtx& fc, NodeId n, TypeId ret) {
   if (ret == kErrorType || !info.refs[n]) return ret;
   uint32_t g = info.refs[n] - 1;
   auto q = [&] { return "`" + std::string(Str(syms_[g].name)) + "`"; };
-  {
-    {
-      if (!syms_[g].compiletime || const_depth_ > 0 || fc.compiletime) return ret;
-      // A call of a @compiletime function in run-time code runs now; its result replaces it.
-      bool all_const = true;
-      for (uint32_t i = 0; i < node.c; ++i) {
-        NodeId arg = ArgValue(ast, ast.ListAt(node.b, i));
-        if (NodeConst(fc.file, arg) || info.types[arg] == kErrorType) continue;
-        auto& d = Error(DiagKind::NotConstant, NodeRange(fc.file, arg),
-                        "argument " + std::to_string(i + 1) + " of compile-time function " + q() +
-                            " is not a compile-time constant");
-        in_.diags->AddNote(d, TokRange(syms_[g].file, syms_[g].tok), q() + " is declared `@compiletime` here");
-        all_const = false;
-      }
-      if (!all_const || fc.broken) {
-        fc.broken = true;
-        return ret;
-      }
-      ++const_depth_;
-      auto v = EvalNode(fc, n, ret, ExprRange(fc.file, n), "the call of " + q());
-      --const_depth_;
-      if (!v) return kErrorType;
-      SetNodeConst(fc.file, n, *v);
-      return ret;
-    }
+  if (!syms_[g].compiletime || const_depth_ > 0 || fc.compiletime) return ret;
+  // A call of a @compiletime function in run-time code runs now; its result replaces it.
+  bool all_const = true;
+  for (uint32_t i = 0; i < node.c; ++i) {
+    NodeId arg = ArgValue(ast, ast.ListAt(node.b, i));
+    if (NodeConst(fc.file, arg) || info.types[arg] == kErrorType) continue;
+    auto& d = Error(DiagKind::NotConstant, NodeRange(fc.file, arg),
+                    "argument " + std::to_string(i + 1) + " of compile-time function " + q() +
+                        " is not a compile-time constant");
+    in_.diags->AddNote(d, TokRange(syms_[g].file, syms_[g].tok), q() + " is declared `@compiletime` here");
+    all_const = false;
   }
+  if (!all_const || fc.broken) {
+    fc.broken = true;
+    return ret;
+  }
+  ++const_depth_;
+  auto v = EvalNode(fc, n, ret, ExprRange(fc.file, n), "the call of " + q());
+  --const_depth_;
+  if (!v) return kErrorType;
+  SetNodeConst(fc.file, n, *v);
+  return ret;
 }
 
 TypeId Sema::TypeOrExprOfArg(FnCtx& fc, NodeId arg, uint64_t* literal_bytes) {
@@ -407,12 +403,11 @@ TypeId Sema::CheckStructLit(FnCtx& fc, NodeId n, TypeId expected) {
       st = type ? types_.Unqual(local.type) : kErrorType;
       param = true;
     }
-    if (param) {
-    } else if (g != UINT32_MAX && syms_[g].kind == SymKind::Struct && syms_[g].generic) {
+    const Symbol* gs = param || g == UINT32_MAX ? nullptr : &syms_[g];
+    if (gs && gs->kind == SymKind::Struct && gs->generic) {
       st = InferStructInstance(fc, n, g, expected, &prechecked);
       if (st == kErrorType) return kErrorType;
-    } else if (g != UINT32_MAX && (syms_[g].kind == SymKind::Struct || syms_[g].kind == SymKind::Alias) &&
-               !syms_[g].generic) {
+    } else if (gs && (gs->kind == SymKind::Struct || gs->kind == SymKind::Alias) && !gs->generic) {
       st = types_.Unqual(EnsureSymbolType(g));
     }
     if (st == kErrorType || types_.Kind(st) != TypeKind::Struct) {

@@ -316,7 +316,11 @@ TypeId Sema::CheckGenericCall(FnCtx& fc, NodeId n, uint32_t g, NodeId explicit_a
     }
   }
   uint32_t inst = Instantiate(g, bound, fc.file, ExprRange(fc.file, n));
-  if (inst == UINT32_MAX || syms_[inst].type == kErrorType) return infer ? (fc.broken = true, kErrorType) : check_args_alone();
+  if (inst == UINT32_MAX || syms_[inst].type == kErrorType) {
+    if (!infer) return check_args_alone();  // inferring checked the arguments already
+    fc.broken = true;
+    return kErrorType;
+  }
   FileInfo& info = Info(fc.file);
   info.refs[node.a] = inst + 1;
   info.refs[n] = inst + 1;

@@ -79,16 +79,9 @@ ListRef Parser::ParseTypeArgs() {
 
 // fn_type = "Fn" "[" [ type { "," type } [ "," ] ] "]" [ "->" type ]
 NodeId Parser::ParseFnType(TokenId fn_tok) {
-  Advance();  // [
-  size_t mark = Mark();
-  while (!panic_ && !At(TokenKind::RBracket) && !At(TokenKind::Eof)) {
-    scratch_.push_back(ParseType());
-    if (!Accept(TokenKind::Comma)) break;
-  }
-  if (!panic_) Expect(TokenKind::RBracket, "`,` or `]`");
+  ListRef params = ParseTypeArgs();
   NodeId ret = kNoNode;
   if (!panic_ && Accept(TokenKind::Arrow)) ret = ParseType();
-  ListRef params = Commit(mark);
   return Add(NodeKind::TypeFn, fn_tok, params.start, params.count, ret);
 }
 
