@@ -48,7 +48,8 @@ test-asan: deps $(ASAN_BUILD)/build.ninja
 # (tests/fuzz/README.md); findings are saved under build/fuzz-findings/.
 MINUTES ?= 10
 fuzz: build
-	python3 tests/fuzz/fuzz.py --thrustc $(THRUSTC) --minutes $(MINUTES) --jobs $(JOBS) --out build/fuzz-findings
+	python3 tests/fuzz/fuzz.py --thrustc $(THRUSTC) --minutes $(MINUTES) --jobs $(JOBS) --out build/fuzz-findings \
+	  $(if $(CPU_MINUTES),--cpu-minutes $(CPU_MINUTES))
 
 # The libFuzzer targets (preset fuzz: clang-19, -fsanitize=fuzzer,address,undefined), each for
 # MINUTES minutes, as many at once as there are cores; crashes are saved under build/fuzz/findings/.

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Fuzzing campaign: generated programs through difftest.py for a while, on several workers.
 
-    fuzz.py --thrustc T --minutes N --jobs J --out DIR [--seed-start S] [--no-reduce]
-            [--reduce-seconds 300] [--configs a,b] [--no-FEATURE ...]
+    fuzz.py --thrustc T --minutes N --jobs J --out DIR [--cpu-minutes C] [--seed-start S]
+            [--no-reduce] [--reduce-seconds 300] [--configs a,b] [--no-FEATURE ...]
 
 Seeds S, S+1, ... (S defaults to one derived from the clock; every finding records its seed).
 thrustc and its plugins are copied to a private directory first, so rebuilding the tree during a
@@ -10,7 +10,9 @@ campaign does not change the binary under test. Each finding is saved as DIR/<ki
 (program, every configuration's command, stdout, stderr and status, summary.txt, finding.json).
 When the time is up, each new finding is reduced (reduce.py) unless --no-reduce: findings with a
 signature already reduced in this campaign, or matching a known open bug, are not reduced again.
-Prints progress every 30 s and a final summary; writes it to DIR/campaign.txt too. Exit status
+With --cpu-minutes the campaign also stops once it has used C minutes of CPU time (the
+generator, thrustc and the programs it built, user + system), so that a campaign on a busy
+machine can be counted in CPU-hours. Prints progress every 30 s and a final summary; writes it to DIR/campaign.txt too. Exit status
 0 (findings are reported, not failures: look at the summary).
 """
 import argparse
@@ -36,6 +38,15 @@ class Campaign:
         self.gen_errors = []
         self.stop_at = time.monotonic() + opts.minutes * 60
         self.t0 = time.monotonic()
+        self.cpu0 = cpu_seconds()
+
+    def cpu(self):
+        return cpu_seconds() - self.cpu0
+
+    def running(self):
+        if time.monotonic() >= self.stop_at:
+            return False
+        return self.opts.cpu_minutes is None or self.cpu() < self.opts.cpu_minutes * 60
 
     def take_seed(self):
         with self.lock:
@@ -44,7 +55,7 @@ class Campaign:
             return s
 
     def worker(self):
-        while time.monotonic() < self.stop_at:
+        while self.running():
             seed = self.take_seed()
             try:
                 program = gen.generate(seed, self.features)
@@ -69,7 +80,14 @@ class Campaign:
         el = time.monotonic() - self.t0
         with self.lock:
             n, f = self.programs, len(self.findings)
-        return f"{el / 60:5.1f} min: {n} programs, {n / max(el, 1e-9):.2f}/s, {f} findings"
+        return (f"{el / 60:5.1f} min ({self.cpu() / 60:.1f} CPU min): {n} programs, "
+                f"{n / max(el, 1e-9):.2f}/s, {f} findings")
+
+
+def cpu_seconds():
+    """User + system CPU time of this process and every child it has waited for."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
 
 
 def main():
@@ -78,6 +96,8 @@ def main():
                                  epilog=__doc__.split("\n", 2)[2])
     ap.add_argument("--thrustc", required=True)
     ap.add_argument("--minutes", type=float, default=10)
+    ap.add_argument("--cpu-minutes", type=float, default=None,
+                    help="also stop after this much CPU time (all processes)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--out", required=True)
     ap.add_argument("--seed-start", type=int, default=None)
@@ -118,6 +138,7 @@ def main():
     for t in threads:
         t.join()
     elapsed = time.monotonic() - c.t0
+    cpu = c.cpu()
     seeds_end = c.next_seed - 1
 
     # Reduce the new findings: one per signature, known bugs left alone.
@@ -140,7 +161,8 @@ def main():
 
     lines.append(f"programs: {c.programs} (seeds {opts.seed_start}..{seeds_end}) in "
                  f"{elapsed / 60:.1f} min on {opts.jobs} workers: {c.programs / elapsed:.2f} "
-                 f"programs/s")
+                 f"programs/s, {cpu / 60:.1f} CPU min ({cpu / max(c.programs, 1):.2f} CPU s "
+                 f"per program, every configuration)")
     lines.append(f"configurations: {', '.join(configs)}" + (f"; {note}" if note else ""))
     if off:
         lines.append("features off: " + ", ".join(off))

@@ -10,20 +10,30 @@ returns 32 + (checksum & 31). Values computed at compile time (constants, static
 calls) are also recomputed at run time where the computation is pure, and a difference prints a
 line starting with `FZ-MISMATCH` (difftest.py reports it).
 
-The programs use only syntax that thrustc accepts today and whose meaning is the same in the 0.1
-dialect and the current contract: `x++` only as a statement, no chained assignment, struct fields
-read only through a `var`, a `static` or a pointer (a by-value struct parameter is copied into a
-local first), no `:=`, no `->` field access, no enums, no generics. Literals always stand where
-their type is fixed (or carry `as T`), so no literal-only expression has to fit a range.
+The programs follow the current contract (section 17 of the language page): `x++`/`x--` used as
+values yield the old value and `++x`/`--x` the new one, `var x := e` infers the type of `e`,
+`e->f` and `e->[i]` read fields and elements of structs, pointers and by-value parameters,
+generic functions and structs (`fz_pick[T]`, `Box[T]`, `Pair[A, B]`) are instantiated with several
+types, `@if`/`@elif`/`@else` chains and `staticAssert` use conditions the generator evaluates
+itself, calls may name their arguments, Thrust `@arbitraryArgs` functions read their extras with
+the promoted types, `breakall`/`continueall` leave nested loops, `NativeVector` values are built,
+indexed, passed and returned, and `@dealloc` locals call a `@deallocator`. There is no chained
+assignment and no enum. Literals always stand where their type is fixed (or carry `as T`), so no
+literal-only expression has to fit a range; the initialiser of a `var x := e` is typed (or a
+literal whose default type is the one wanted).
 
 Safety rules, one per hazard: array indices are constants in range, masked (`& (N-1)`) or
 `% N`; divisors are `(e | 1)` (unsigned), `((e & 63) | 1)` (signed) or go through `fz_div_T`,
 which checks 0 and -1; shift amounts are masked to [0, 2*width) (>= width is defined, 5.4);
 float->int casts go through a clamping `fz_f2i_T`; floats are printed as bits with NaN made
 canonical; `memcmp` results are reduced to their sign; loops have constant trip counts and their
-counters are read-only in the body; calls only go to functions defined earlier (plus one bounded
-self-recursion), and a cost estimate keeps every run short; pointers never outlive what they
-point to.
+counters are read-only in the body (`continueall` is safe: every loop counts first or in its
+action); calls only go to functions defined earlier (plus one bounded self-recursion), and a cost
+estimate keeps every run short; pointers never outlive what they point to; an increment used as a
+value is the only access to memory in its statement (a new local's initialiser, a literal beside
+it), so the order of evaluation cannot matter; a variadic function reads exactly the extras it is
+passed, each with its promoted type; only the kept branch of an `@if` chain is charged and
+trusted, the others may name things that do not exist.
 """
 import argparse
 import random
@@ -44,7 +54,7 @@ FEATURES = {
     "array_params": "fixed arrays passed and returned by value, array[T] runs",
     "arrays": "fixed-array locals with in-range indexing",
     "pointers": "ptr[T] locals and parameters, ref, deref, halloc, pointer arithmetic",
-    "loops": "for / while / loop with constant trip counts, break, continue",
+    "loops": "for / while / while var / loop with constant trip counts, break, continue",
     "calls": "calls between the generated functions",
     "recursion": "one bounded self-recursive function",
     "fnvalues": "Fn[...] -> R values: locals, arrays, parameters, indirect calls, comparisons",
@@ -59,6 +69,16 @@ FEATURES = {
     "printf": "printf of every scalar type (C variadic promotions), also from compile-time code",
     "strings": "string results of compile-time evaluation (literals and built in a buffer)",
     "layout": "sizeOf of the generated types and pointer differences inside arrays",
+    "infer_var": "var x := e declarations (a typed initialiser, a literal with or without `as T`)",
+    "arrow": "e->f and e->[i] reads and stores through struct variables, pointers and parameters",
+    "postfix_value": "x++ / x-- as values (the old value), ++x / --x (the new one)",
+    "generics": "generic functions (explicit and inferred type arguments), Box[T] and Pair[A, B]",
+    "ct_if": "@if/@elif/@else in bodies and at top level (function choice), staticAssert",
+    "named_args": "calls with named arguments after the positional ones, in any order",
+    "variadic": "Thrust @arbitraryArgs functions (hidden count and @noArgCount), promoted extras",
+    "breakall": "nested loops left or restarted with breakall / continueall",
+    "native_vector": "NativeVector[s32; 4] / [f64; 2] locals, fields, elements, parameters, results",
+    "dealloc": "@dealloc locals of a struct with a @deallocator that counts into a static",
 }
 
 # --------------------------------------------------------------------------------------- types
@@ -115,8 +135,14 @@ class BoolTy(Ty):
 class StructTy(Ty):
     kind = "struct"
 
-    def __init__(self, name, fields, packed):
+    def __init__(self, name, fields, packed, generic=False):
         self.text, self.fields, self.packed = name, fields, packed
+        self.generic = generic      # an instance of Box[T] / Pair[A, B]: no declaration of its own
+
+    @property
+    def ident(self):
+        """The name as a part of an identifier (helper names)."""
+        return self.text.replace("[", "_").replace("]", "").replace(", ", "_").replace(" ", "")
 
     def has_packed(self):
         return self.packed or any(containing_packed(t) for _, t in self.fields)
@@ -142,6 +168,15 @@ class RunTy(Ty):
     @property
     def key(self):
         return f"run[{self.elem}; {self.n}]"
+
+
+class VecTy(Ty):
+    """NativeVector[T; N]: a value; v[i] reads an element, v[i] = e writes one."""
+    kind = "vec"
+
+    def __init__(self, elem, n):
+        self.elem, self.n = elem, n
+        self.text = f"NativeVector[{elem}; {n}]"
 
 
 class PtrTy(Ty):
@@ -172,6 +207,10 @@ def sig_key(params, ret):
     return "Fn[" + ", ".join(p.key for p in params) + "] -> " + ret.key
 
 
+def box_of(t):
+    return StructTy(f"Box[{t}]", [("value", t)], False, True)
+
+
 def containing_packed(t):
     if isinstance(t, StructTy):
         return t.has_packed()
@@ -193,6 +232,13 @@ U64 = INTS[7]
 U32 = INTS[6]
 U8 = INTS[4]
 S32 = INTS[2]
+S64 = INTS[3]
+VEC_S32 = VecTy(S32, 4)
+VEC_F64 = VecTy(F64, 2)
+# C's default promotions of a variadic extra (8.2): the type a callee reads it with, and the
+# types a caller may pass for it.
+PROMOTED = {"s32": ["s8", "s16", "s32", "char", "bool"], "u32": ["u8", "u16", "u32"],
+            "s64": ["s64", "ssize"], "u64": ["u64", "usize"], "f64": ["f32", "f64"]}
 
 # ----------------------------------------------------------------------------- scopes and paths
 
@@ -228,6 +274,8 @@ class Path:
     def read(self, g, sc):
         if self.var.static and g.cur is not None:
             g.cur.pure = False
+        if self.arrowed(g, 0.35):
+            return "(" + self.arrow(g, sc) + ")"
         if not self.steps:
             return f"(deref {self.var.name})" if self.via_ptr else self.var.name
         return f"(deref {self.place(g, sc)})"
@@ -235,9 +283,30 @@ class Path:
     def target(self, g, sc):
         if self.var.static and g.cur is not None:
             g.cur.pure = False
+        if self.arrowed(g, 0.3):
+            return self.arrow(g, sc)
         if not self.steps and self.via_ptr:
             return f"deref {self.var.name}"
         return self.place(g, sc)
+
+    def arrowed(self, g, p):
+        return (isinstance(g, Gen) and g.on("arrow") and (self.steps or self.via_ptr)
+                and g.chance(p))
+
+    def arrow(self, g, sc):
+        """The place with its last steps (at least one) written `->f` / `->[i]`, the first ones
+        as `.f` / `[i]` (addresses from a variable or a pointer); a pointee is `p->[0]`."""
+        if not self.steps:
+            return f"{self.var.name}->[0]"
+        k = g.r.randrange(len(self.steps))
+        text = self.var.name
+        for j, s in enumerate(self.steps):
+            sep = "." if j < k else "->"
+            if s[0] == "f":
+                text += sep + s[1]
+            else:
+                text += ("" if j < k else "->") + "[" + g.index(s[1], sc) + "]"
+        return text
 
     def compoundable(self):
         return bool(self.steps) or not self.via_ptr
@@ -251,6 +320,38 @@ class Path:
         if self.var.static and g.cur is not None:
             g.cur.pure = False
         return self.var.name if self.via_ptr else f"(ref {self.var.name})"
+
+
+class VecElem:
+    """An element of a NativeVector place: `v[i]` is a value (15.2); a vector inside an
+    aggregate is read first (`(deref s.f)[i]`, `(s->f)[i]`)."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def read(self, g, sc):
+        p = self.path
+        if p.var.static and g.cur is not None:
+            g.cur.pure = False
+        base = p.var.name if not p.steps and not p.via_ptr else p.read(g, sc)
+        return f"{base}[{g.index(p.ty.n, sc)}]"
+
+
+class ParamField:
+    """A field or element inside a by-value struct parameter, read as a value: `a0.f`,
+    `a0->f`, `a0->f.g`, `a0.arr->[i]` (5.3: e.f on a parameter is the field)."""
+
+    def __init__(self, var, steps):
+        self.var, self.steps = var, steps
+
+    def read(self, g, sc):
+        text = self.var.name
+        for s in self.steps:
+            if s[0] == "f":
+                text += g.pick([".", "->"]) + s[1]
+            else:
+                text += "->[" + g.index(s[1], sc) + "]"
+        return f"({text})"
 
 
 def sub_paths(var, ty, steps, via_ptr, packed, out):
@@ -320,6 +421,43 @@ class Emitter:
 
 # ------------------------------------------------------------------------------------ generator
 
+STRING_LITS = ['"alpha"', '""', '"tab\\there"', '"\\x41\\x42C"', '"nul\\0hidden"',
+               '"quote\\"s\\\\"', '"\\x7e\\r"', '"multi\nline"']
+GENERIC_DECLS = """struct Box[T] { value: T }
+struct Pair[A, B] { first: A, second: B }
+fn fz_pick[T](a: T, b: T, c: bool) T {
+    if c { return a; }
+    return b;
+}
+fn fz_box[T](v: T) Box[T] { return new Box[T] { value: v }; }
+fn fz_unbox[T](b: Box[T]) T { return b.value; }
+fn fz_load[T](p: ptr[T]) T { return deref p; }
+fn fz_twice[T](x: T) T { return x + x; }
+fn fz_swap[A, B](p: Pair[A, B]) Pair[B, A] {
+    return new Pair[B, A] { first: p.second, second: p.first };
+}
+fn fz_gmix[T](x: T) u64 {
+    staticAssert(sizeOf(T) <= 8, "fz_gmix takes a scalar");
+    @if(isSigned(T)) { return ((x as s64) as u64) ^ (sizeOf(T) as u64); }
+    @elif(sizeOf(T) == 8) { return (x as u64) * 3; }
+    @else { return (x as u64) + (typeWidth(T) as u64); }
+}
+"""
+DEALLOC_DECLS = """struct FzD { k: u64, tag: u8 }
+static mut FZ_DROPS: u64 = 0;
+fn fz_drop(p: ptr[FzD]) void @deallocator {
+    FZ_DROPS = (FZ_DROPS * 31) + (deref p.k) + ((deref p.tag) as u64) + 1;
+}
+fn fz_drop_v(d: FzD) void {
+    FZ_DROPS = ((FZ_DROPS ^ d.k) * 7) + (d.tag as u64) + 3;
+}
+"""
+GENERIC_DEALLOC = """fn fz_gdrop[T](p: ptr[Box[T]]) void @deallocator {
+    FZ_DROPS = (FZ_DROPS * 5) + (sizeOf(T) as u64);
+    @if(isInteger(T)) { FZ_DROPS += (deref p.value) as u64; }
+    @else { FZ_DROPS ^= 1; }
+}
+"""
 FUNC_BUDGET = 3000     # cost units (about one statement each) per generated function
 MAIN_BUDGET = 30000
 INT_FMT_VALUES = [0, 1, 2, 3, 7, 8, 15, 16, 31, 32, 63, 64, 100, 127, 128, 255, 256, 1000,
@@ -350,6 +488,10 @@ class Gen:
         self.strict = False                       # constant expressions: no const arrays
         self.index_nesting = 0
         self.strings = []                         # (constant, its initialiser call)
+        self.ct_consts = []                       # (name, type, value): known to the generator
+        self.variadics = []                       # (name, kind, slots)
+        self.dealloc_ty = None                    # the struct with a @deallocator
+        self.nassert = 0
         # Swarm testing: each program has its own weights for the forms of expressions and
         # statements (some nearly off), its own expression depth and parameter counts.
         self.style = {}
@@ -378,6 +520,9 @@ class Gen:
         if self.on("floats"):
             ts += [F32, F64]
         return ts
+
+    def vec_types(self):
+        return [VEC_S32] + ([VEC_F64] if self.on("floats") else [])
 
     def charge(self, c):
         self.cost += self.mult * c
@@ -497,13 +642,17 @@ class Gen:
             return self.run_expr(ty, sc)
         if isinstance(ty, FnTy):
             return self.fn_expr(ty, sc)
+        if isinstance(ty, VecTy):
+            return self.vec_expr(ty, sc, d)
         raise AssertionError(ty)
 
     def leaf(self, ty, sc, ctx):
         """A variable, field, element or constant of type ty, or a literal."""
         if self.lits is not None:
             cs = [v.name for v in self.const_leaves(ty)]
-            cs += [f"(deref {v.name}[{self.r.randrange(v.ty.n)}])" for v in self.tier_a
+            arrow = self.on("arrow") and self.chance(0.4)
+            cs += [f"({v.name}->[{self.r.randrange(v.ty.n)}])" if arrow else
+                   f"(deref {v.name}[{self.r.randrange(v.ty.n)}])" for v in self.tier_a
                    if isinstance(v.ty, ArrTy) and v.ty.elem == ty and not self.strict]
             if cs and self.chance(0.3):
                 return self.pick(cs)
@@ -514,6 +663,14 @@ class Gen:
             for v in self.tier_a:
                 if isinstance(v.ty, ArrTy) and v.ty.elem == ty:
                     ps.append(Path(v, [("i", v.ty.n)], ty, False, False))
+            if sc is not None and ty.scalar():
+                for v in sc.all_vars():
+                    if self.on("native_vector"):
+                        ps += [VecElem(p) for p in paths_of(v)
+                               if isinstance(p.ty, VecTy) and p.ty.elem == ty]
+                    if (self.on("arrow") and isinstance(v.ty, StructTy) and not v.fields):
+                        ps += [ParamField(v, p.steps) for p in paths_of(Var(v.name, v.ty))
+                               if p.steps and p.ty == ty]
             if ps and self.chance(0.8):
                 return self.pick(ps).read(self, sc)
             if sc is not None and self.chance(0.6):
@@ -567,6 +724,11 @@ class Gen:
                     forms.append((self.ct_call, 1))
             if self.on("cfuncs") and self.on("arrays"):
                 forms.append((self.memcmp_expr, 1))
+        if self.lits is None and calls:
+            if self.on("generics"):
+                forms.append((self.gen_call, 2))
+            if self.on("variadic"):
+                forms.append((self.variadic_call, 1))
         if self.on("layout"):
             forms.append((self.size_of, 1))
             if self.lits is None and sc is not None and self.on("arrays"):
@@ -705,6 +867,8 @@ class Gen:
                 forms.append((self.ct_call, 1))
             if self.on("cfuncs"):
                 forms.append((self.libm_call, 1))
+        if self.lits is None and calls and self.on("generics"):
+            forms.append((self.gen_call, 1))
         fn = self.weighted(forms)
         e = fn(t, sc, d - 1, ctx) if fn == self.float_arith else fn(t, sc, d - 1)
         return e if e is not None else self.leaf(t, sc, ctx)
@@ -748,6 +912,8 @@ class Gen:
             forms.append((self.call_expr_bool, 1))
             if self.on("compiletime"):
                 forms.append((self.ct_call_bool, 1))
+        if self.lits is None and not self.strict and self.on("generics"):
+            forms.append((self.gen_call_bool, 1))
         fn = self.weighted(forms)
         e = fn(sc, d - 1)
         return e if e is not None else self.leaf(BOOL, sc, True)
@@ -793,6 +959,9 @@ class Gen:
         base = a.place(self, sc)
         return f"({base}[{self.r.randrange(n)}] {self.pick(['==', '!='])} {base}[{self.r.randrange(n)}])"
 
+    def gen_call_bool(self, sc, d):
+        return self.gen_call(BOOL, sc, d)
+
     def ct_call_bool(self, sc, d):
         return self.ct_call(BOOL, sc, d)
 
@@ -807,17 +976,125 @@ class Gen:
                     return self.pick(ps).read(self, sc)
             return self.struct_new(st, sc, d)
         e = self.call_expr(st, sc, d - 1)
+        if e is None and self.on("generics") and self.chance(0.5):
+            e = self.gen_call(st, sc, d - 1)
         if e is None and self.on("compiletime"):
             e = self.ct_call(st, sc, d - 1)
         if e is None and self.on("fnvalues"):
             e = self.fnvalue_call(st, sc, d - 1)
         return e or self.struct_new(st, sc, d)
 
-    def struct_new(self, st, sc, d):
+    def struct_new(self, st, sc, d, expected=False):
+        """new S { ... }; a generic instance may leave its type arguments to be inferred from
+        typed field values (12), or, with `expected`, from the declared type."""
         fields = list(st.fields)
         self.r.shuffle(fields)
-        inits = ", ".join(f"{n}: {self.expr(t, sc, max(d - 1, 0), True)}" for n, t in fields)
-        return f"new {st} {{ {inits} }}"
+        name = str(st)
+        infer = st.generic and (expected or self.chance(0.3))
+        if infer:
+            name = name.split("[", 1)[0]
+        inits = ", ".join(f"{n}: {self.expr(t, sc, max(d - 1, 0), expected or not infer)}"
+                          for n, t in fields)
+        return f"new {name} {{ {inits} }}"
+
+    def vec_expr(self, vt, sc, d):
+        if self.lits is None and sc is not None:
+            ps = self.readable(sc, vt)
+            if ps and self.chance(0.4):
+                return self.pick(ps).read(self, sc)
+            if d > 0 and self.chance(0.3):
+                e = self.call_expr(vt, sc, d - 1)
+                if e:
+                    return e
+        elems = [self.expr(vt.elem, sc, max(d - 1, 0), i > 0) for i in range(vt.n)]
+        return "native[" + ", ".join(elems) + "]"
+
+    # ------------------------------------------------------------------ generics, variadics
+    def gen_call(self, t, sc, d):
+        """A call of one of the generic helpers yielding t, type arguments given or inferred."""
+        opts = ["pick", "box"]
+        if isinstance(t, (IntTy, FloatTy)):
+            opts.append("twice")
+        if isinstance(t, IntTy):
+            opts.append("gmix")
+        if sc is not None and self.lits is None:
+            opts.append("load")
+        if t.scalar():
+            opts.append("swap")
+        k = self.pick(opts)
+        ex = self.chance(0.5)           # explicit type arguments
+        ta = f"[{t}]" if ex else ""
+        if k == "pick":
+            a = self.expr(t, sc, d, ex)
+            b = self.expr(t, sc, d, True)
+            if a is None or b is None:
+                return None
+            c = self.bool_expr(sc, d)
+            return self.render_call(f"fz_pick{ta}", ["a", "b", "c"], [a, b, c], ex)
+        if k == "box":
+            v = self.expr(t, sc, d, ex)
+            if v is None:
+                return None
+            form = self.r.randrange(4)
+            if form == 0:
+                return f"fz_unbox{ta}(fz_box{ta}({v}))"
+            if form == 1:
+                return f"(fz_box{ta}({v})->value)"
+            if form == 2:
+                return f"fz_unbox{ta}(new Box[{t}] {{ value: {v} }})"
+            return f"(new Box[{t}] {{ value: {v} }}).value"
+        if k == "twice":
+            v = self.expr(t, sc, d, ex)
+            return self.render_call(f"fz_twice{ta}", ["x"], [v], ex)
+        if k == "gmix":
+            src = self.pick(INTS)
+            v = self.int_expr(src, sc, d, ex)
+            return f"({self.render_call(f'fz_gmix[{src}]' if ex else 'fz_gmix', ['x'], [v], ex)} as {t})"
+        if k == "load":
+            cands = [p for v in sc.all_vars() for p in paths_of(v) if p.ty == t]
+            cands = [a for a in (p.address(self, sc) for p in cands) if a is not None]
+            if not cands:
+                return None
+            return self.render_call(f"fz_load{ta}", ["p"], [self.pick(cands)], ex)
+        # swap: Pair[u, t] -> Pair[t, u], whose first is the t
+        u = self.pick(self.scalar_types())
+        a, b = self.expr(u, sc, d, False), self.expr(t, sc, d, False)
+        if self.chance(0.5):
+            pair = f"new Pair[{u}, {t}] {{ second: {b}, first: {a} }}"
+        else:
+            pair = f"new Pair {{ first: {a}, second: {b} }}"
+        fn = f"fz_swap[{u}, {t}]" if ex else "fz_swap"
+        return f"({self.render_call(fn, ['p'], [pair], ex)}->first)"
+
+    def variadic_call(self, t, sc, d):
+        """A call of a generated @arbitraryArgs function; extras of types that promote to what
+        the callee reads (8.2)."""
+        if not self.variadics:
+            return None
+        name, kind, slots = self.pick(self.variadics)
+        if kind == "loop":
+            slots = [slots] * self.r.randint(0, 8)
+            first = str(len(slots))
+        else:
+            first = self.int_expr(U32, sc, d, True)
+        args = [first]
+        for cls in slots:
+            names = [n for n in PROMOTED[cls] if n != "char" or self.on("char")]
+            at = {str(x): x for x in self.int_types() + [BOOL, F32, F64]}[self.pick(names)]
+            # An untyped literal is passed as an s32 (8.2): only there may the extra be one.
+            args.append(self.expr(at, sc, d, cls == "s32" and at is S32))
+        self.charge(len(args) + 3)
+        return f"({name}({', '.join(args)}) as {t})"
+
+    def render_call(self, name, pnames, args, allow=True):
+        """f(args), or with named arguments (7.2): positional ones first, the rest named in any
+        order (evaluated in source order)."""
+        if not (allow and args and self.on("named_args") and self.chance(0.3)):
+            return f"{name}({', '.join(args)})"
+        k = self.r.randrange(len(args))
+        rest = list(range(k, len(args)))
+        self.r.shuffle(rest)
+        return f"{name}({', '.join(args[:k] + [f'{pnames[i]} = {args[i]}' for i in rest])})"
 
     def arr_expr(self, at, sc, d):
         if self.lits is None and sc is not None:
@@ -915,7 +1192,10 @@ class Gen:
         if args is None:
             return None
         self.note_call(f)
-        return f"{f.name}({', '.join(args)})"
+        return self.call_text(f, args)
+
+    def call_text(self, f, args):
+        return self.render_call(f.name, [n for n, _ in f.params], args)
 
     def note_call(self, f):
         if self.cur is not None and not f.pure:
@@ -940,7 +1220,12 @@ class Gen:
         args = self.args_of(ft.params, sc, d, min([f.index for f in self.funcs_of(ft)] or [0]))
         if args is None:
             return None
-        callee = x.name if kind == "v" else f"(deref {x.var.name}[{self.index(x.ty.n, sc)}])"
+        if kind == "v":
+            callee = x.name
+        elif self.on("arrow") and self.chance(0.4):
+            callee = f"{x.var.name}->[{self.index(x.ty.n, sc)}]"
+        else:
+            callee = f"(deref {x.var.name}[{self.index(x.ty.n, sc)}])"
         return f"{callee}({', '.join(args)})"
 
     def ct_call(self, t, sc, d):
@@ -950,7 +1235,7 @@ class Gen:
             return None
         f = self.pick(fs)
         args = self.const_args(f)
-        return f"{f.name}({', '.join(args)})"
+        return self.call_text(f, args)
 
     def const_args(self, f):
         return [self.fn_value_for(pt, f.index) if isinstance(pt, FnTy)
@@ -1017,7 +1302,7 @@ class Gen:
         return name
 
     def cmp_field_helper(self, st, fname, ft):
-        name = f"fz_cmp_{st}_{fname}"
+        name = f"fz_cmp_{st.ident}_{fname}"
         if name not in self.helpers:
             self.helpers[name] = (
                 f"fn {name}(a: ptr, b: ptr) s32 {{\n"
@@ -1066,6 +1351,20 @@ class Gen:
             forms.append((self.st_printf, 1))
         if d > 0:
             forms.append((self.st_early_return, 1))
+        if self.on("postfix_value"):
+            forms.append((self.st_incdec_value, 2))
+        if self.on("ct_if"):
+            forms += [(self.st_ct_if, 1), (self.st_static_assert, 0.3)]
+        if self.on("loops") and d > 0:
+            forms.append((self.st_while_var, 1))
+        if self.on("breakall") and self.on("loops") and d > 1:
+            forms.append((self.st_nested_loops, 1))
+        if self.on("native_vector"):
+            forms.append((self.st_vec_write, 1))
+        if self.on("dealloc") and self.dealloc_ty is not None:
+            forms.append((self.st_dealloc, 1))
+        if self.on("infer_var"):
+            forms.append((self.st_infer_string, 0.3))
         for _ in range(4):
             if self.weighted(forms)(sc, e, d) is not False:
                 return
@@ -1078,13 +1377,309 @@ class Gen:
 
     def st_decl(self, sc, e, d):
         t = self.local_type()
-        init = self.expr(t, sc, self.depth, True)
+        infer = self.on("infer_var") and self.chance(0.3)
+        if infer and t in (S32, F64) and self.chance(0.25):
+            # A literal without `as`: its default type (6.1) is the one wanted.
+            if t is S32:
+                init = str(self.r.choice([0, 1, 7, 255, 65536, 2147483647,
+                                          self.r.randrange(-1000, 1000)]))
+            else:
+                init = self.pick(FLOAT_MANTISSAS)
+        elif not infer and isinstance(t, StructTy) and t.generic and self.chance(0.3):
+            init = self.struct_new(t, sc, self.depth, expected=True)
+        else:
+            init = self.expr(t, sc, self.depth, not infer)
         if init is None:
             return False
         v = sc.add(Var(self.fresh("v"), t))
-        e(f"var {v.name}: {t} = {init};")
+        e(self.decl(v.name, t, init, infer))
+
+    def decl(self, name, t, init, infer=None):
+        """var name: T = init; or var name := init; (infer None: decide here; init is typed)."""
+        if infer is None:
+            infer = self.on("infer_var") and self.chance(0.3)
+        return f"var {name} := {init};" if infer else f"var {name}: {t} = {init};"
+
+    def st_infer_string(self, sc, e, d):
+        """var s := "text"; remembers the literal's length: sizeOf(s) is its size with the NUL
+        (3.2, 5.3)."""
+        lit = self.pick(STRING_LITS)
+        sname = self.fresh("str")
+        e(f"var {sname} := {lit};")
+        v = sc.add(Var(self.fresh("v"), U64))
+        e(f"var {v.name}: u64 = (sizeOf({sname}) as u64) * {self.int_lit(U64, True)};")
+
+    def st_incdec_value(self, sc, e, d):
+        """x++ / x-- (the old value) or ++x / --x (the new one) as the only access to memory of
+        a new local's initialiser."""
+        ps = self.writable(sc, lambda p: p.ty.kind in ("int", "float")
+                           and (p.compoundable() or p.via_ptr))
+        if not ps:
+            return False
+        p = self.pick(ps)
+        t = p.ty
+        tgt = p.target(self, sc)
+        if tgt.startswith("deref "):
+            tgt = f"({tgt})"
+        op = self.pick(["++", "--"])
+        x = f"{op}{tgt}" if self.chance(0.4) else f"{tgt}{op}"
+        r = self.r.random()
+        if r < 0.6:
+            v = sc.add(Var(self.fresh("v"), t))
+            e(self.decl(v.name, t, x))
+        elif r < 0.8:
+            ops = ["+", "-", "*"] + (["^", "|", "&"] if t.kind == "int" else [])
+            lit = self.int_lit(t, True) if t.kind == "int" else self.float_lit(t, True)
+            v = sc.add(Var(self.fresh("v"), t))
+            e(f"var {v.name}: {t} = ({x} {self.pick(ops)} {lit});")
+        else:
+            lit = self.int_lit(t, True) if t.kind == "int" else self.float_lit(t, True)
+            v = sc.add(Var(self.fresh("v"), BOOL))
+            e(f"var {v.name}: bool = ({x} {self.pick(['<', '<=', '>', '>=', '==', '!='])} {lit});")
+
+    # ------------------------------------------------------------------ compile-time chains
+    def ct_atom(self):
+        """(text, value) of a compile-time condition the generator evaluates itself."""
+        k = self.r.randrange(8)
+        sized = [t for t in INTS + [BOOL] + ([F32, F64] if self.on("floats") else [])]
+        size = {8: 1, 16: 2, 32: 4, 64: 8}
+        if k == 0:
+            v = self.chance(0.5)
+            return ("true" if v else "false"), v
+        if k == 1:
+            t = self.pick(sized)
+            n = 1 if t is BOOL else size[t.bits]
+            if self.chance(0.3):
+                m = self.pick([1, 2, 3, 4])
+                t, n = ArrTy(t, m), n * m
+            op = self.pick(["==", "!=", "<", ">", "<=", ">="])
+            c = self.pick([1, 2, 4, 8, 16, n])
+            return f"sizeOf({t}) {op} {c}", eval(f"{n} {op} {c}")
+        if k == 2:
+            t = self.pick(INTS)
+            f = self.pick(["isSigned", "isUnsigned"])
+            return f"{f}({t})", t.signed == (f == "isSigned")
+        if k == 3:
+            t = self.pick(sized)
+            f = self.pick(["isInteger", "isFloat", "isBool"])
+            want = {"isInteger": "int", "isFloat": "float", "isBool": "bool"}[f]
+            return f"{f}({t})", t.kind == want
+        if k == 4:
+            f, v = self.pick([("is64Bit", True), ("is32Bit", False), ("isLittleEndian", True),
+                              ("isBigEndian", False)])
+            return f"{f}()", v
+        if k == 5:
+            t = self.pick(INTS)
+            c = self.pick([8, 16, 32, 64])
+            return f"typeWidth({t}) == {c}", t.bits == c
+        if k == 6:
+            t = self.pick(INTS)
+            c = self.pick([1, 2, 4, 8])
+            return f"alignOf({t}) == {c}", size[t.bits] == c
+        if not self.ct_consts:
+            return "true", True
+        name, t, val = self.pick(self.ct_consts)
+        op = self.pick(["==", "!=", "<", ">", "<=", ">="])
+        c = self.pick([val, val + 1, val - 1, 0, 100]) if t.signed else \
+            self.pick([val, val + 1, max(val - 1, 0), 0, 100])
+        return f"{name} {op} {c}", eval(f"{val} {op} {c}")
+
+    def ct_cond(self, d=2):
+        if d <= 0 or self.chance(0.4):
+            return self.ct_atom()
+        r = self.r.random()
+        a, va = self.ct_cond(d - 1)
+        if r < 0.25:
+            return f"!({a})", not va
+        b, vb = self.ct_cond(d - 1)
+        if r < 0.6:
+            return f"({a}) && ({b})", va and vb
+        return f"({a}) || ({b})", va or vb
+
+    def ct_true(self):
+        c, v = self.ct_cond()
+        return c if v else f"!({c})"
+
+    def ct_chain(self):
+        """An @if chain: [(head, kept)] with heads `@if(c)`, `@elif(c)` or `@else if(c)`,
+        `@else`; exactly the first branch whose condition is true is kept."""
+        heads, kept = [], None
+        for i in range(self.r.randint(1, 3)):
+            c, v = self.ct_cond()
+            if i == 0:
+                h = f"@if({c})"
+            else:
+                h = f"@elif({c})" if self.chance(0.7) else f"@else if({c})"
+            heads.append(h)
+            if v and kept is None:
+                kept = i
+        if kept is None or self.chance(0.6):
+            heads.append("@else")
+            if kept is None:
+                kept = len(heads) - 1
+        return heads, kept
+
+    def dead_junk(self, e):
+        """Something that must not be resolved: only in a branch that is not kept (10.6)."""
+        k = self.r.randrange(5)
+        if k == 0:
+            e(f"fz_no_such_function_{self.names}(1, nothing);")
+        elif k == 1:
+            e('compileError("this branch is not kept");')
+        elif k == 2:
+            e('staticAssert(false, "this branch is not kept");')
+        elif k == 3:
+            e(f"var junk{self.names}: NoSuchType = 1;")
+
+    def st_ct_if(self, sc, e, d):
+        heads, kept = self.ct_chain()
+        if self.chance(0.35):
+            # Single-declaration branches: the kept one is spliced into this block (10.6).
+            t = self.pick(self.scalar_types())
+            name = self.fresh("v")
+            parts = []
+            for i, h in enumerate(heads):
+                saved = self.cost
+                init = self.expr(t, sc, 2, True)
+                if i != kept:
+                    self.cost = saved
+                if init is None:
+                    return False
+                parts.append(f"{h} var {name}: {t} = {init};")
+            for p in parts:
+                e(p)
+            sc.add(Var(name, t))
+            return
+        if d <= 0:
+            return False
+        for i, h in enumerate(heads):
+            e(("" if i == 0 else "} ") + h + " {")
+            if i == kept:
+                self.sub_block(sc, e, d)
+            else:
+                saved = self.cost
+                e.ind += 1
+                self.dead_junk(e)
+                e.ind -= 1
+                self.sub_block(sc, e, d, n=self.r.randint(0, 2))
+                self.cost = saved
+        e("}")
+
+    def st_static_assert(self, sc, e, d):
+        self.nassert += 1
+        e(f'staticAssert({self.ct_true()}, "fz assertion {self.nassert}");')
+
+    # ------------------------------------------------------------------ new loops, vectors
+    def st_while_var(self, sc, e, d):
+        """while var w: T = 0; cond; { ... } with the counter scoped to the loop, counting
+        first (in the body, or with w++ in the condition)."""
+        n = self.loop_trips()
+        t = self.loop_counter_type()
+        w = self.fresh("w")
+        counter = Var(w, t, writable=False, bound=n + 1)
+        if self.on("postfix_value") and self.chance(0.3):
+            e(f"while var {w}: {t} = 0; {w}++ < {n}; {{")
+            pre = lambda s, _: s.add(counter)
+        else:
+            e(f"while var {w}: {t} = 0; {w} < {n}; {{")
+
+            def pre(s, em):
+                em(f"{w} += 1;")
+                s.add(counter)
+        self.in_loop_body(n, lambda: self.sub_block(sc, e, d, pre=pre))
+        e("}")
+
+    def st_nested_loops(self, sc, e, d):
+        """Two nested loops whose inner body may leave both (breakall) or start the outer one's
+        next iteration (continueall), under a data-dependent condition."""
+        n1, n2 = self.pick([2, 3, 4, 5]), self.pick([2, 3, 4, 6])
+        if not self.affordable(n1 * n2 * 4):
+            return False
+        i, j = self.fresh("i"), self.fresh("j")
+        ti, tj = self.loop_counter_type(), self.loop_counter_type()
+        ci = Var(i, ti, writable=False, bound=n1)
+        cj = Var(j, tj, writable=False, bound=n2)
+        e(f"for var {i}: {ti} = 0; {i} < {n1}; {i} += 1; {{")
+        outer = Scope(sc)
+        outer.add(ci)
+
+        def inner_body():
+            inner = Scope(outer)
+            inner.add(cj)
+            e.ind += 1
+            self.block(inner, e, self.r.randint(0, 2), d - 2)
+            for _ in range(self.r.randint(1, 2)):
+                if self.chance(0.5):
+                    cond = f"(({i} as u32) + ({j} as u32)) {self.pick(['==', '>=', '>'])} {self.r.randrange(1, n1 + n2)}"
+                else:
+                    cond = self.bool_expr(inner, 1)
+                e(f"if {cond} {{ {self.pick(['breakall', 'continueall', 'break', 'continue'])}; }}")
+                self.block(inner, e, self.r.randint(0, 2), d - 2)
+            e.ind -= 1
+
+        def outer_body():
+            e.ind += 1
+            self.block(outer, e, self.r.randint(0, 2), d - 1)
+            if self.chance(0.5):
+                e(f"for var {j}: {tj} = 0; {j} < {n2}; {j}++; {{")
+            else:
+                e(f"while var {j}: {tj} = 0; {j} < {n2}; {{")
+                e(f"    {j} += 1;")
+                cj.bound = n2 + 1
+            self.in_loop_body(n2, inner_body)
+            e("}")
+            self.block(outer, e, self.r.randint(0, 2), d - 1)
+            e.ind -= 1
+        self.in_loop_body(n1, outer_body)
+        e("}")
+
+    def st_vec_write(self, sc, e, d):
+        """v[i] = e on a vector variable, or through an arrow place (`s->f[i]`, `a->[j][i]`,
+        `p->f[i]`) when the vector is inside an aggregate."""
+        ps = self.writable(sc, lambda p: isinstance(p.ty, VecTy) and
+                           ((not p.steps and not p.via_ptr) or self.on("arrow")))
+        if not ps:
+            return False
+        p = self.pick(ps)
+        if p.var.static and self.cur is not None:
+            self.cur.pure = False
+        base = p.var.name if not p.steps and not p.via_ptr else p.arrow(self, sc)
+        el = p.ty.elem
+        idx = self.index(p.ty.n, sc)
+        if self.chance(0.3):
+            ops = ["+=", "-=", "*="] + (["^=", "|=", "&="] if el.kind == "int" else [])
+            e(f"{base}[{idx}] {self.pick(ops)} {self.expr(el, sc, 2, True)};")
+        else:
+            e(f"{base}[{idx}] = {self.expr(el, sc, self.depth, True)};")
+
+    def st_dealloc(self, sc, e, d):
+        """A local whose deallocator runs when its block is left (4.1)."""
+        if self.cur is not None:
+            self.cur.pure = False
+        boxes = [st for st in self.structs if st.generic and st.text.startswith("Box[")]
+        t = self.dealloc_ty
+        if boxes and self.chance(0.3):
+            t = self.pick(boxes)
+        name = self.fresh("d")
+        init = self.struct_new(t, sc, 2) if self.chance(0.7) else self.expr(t, sc, 2, True)
+        if init is None:
+            return False
+        k = self.r.randrange(6)
+        if k == 0 and self.on("infer_var"):
+            e(f"var {name} @dealloc := {init};")
+        elif k == 1:
+            e(f"var {name}: {t} @dealloc = {init};")
+        elif k == 2 and t is self.dealloc_ty:
+            e(f"var {name} @dealloc(fz_drop_v): {t} = {init};")
+        elif k == 3 and t is self.dealloc_ty:
+            e(f"var {name} @dealloc(fz_drop): {t} = {init};")
+        else:
+            e(f"var {name} @dealloc: {t} = {init};")
+        sc.add(Var(name, t))
 
     def local_type(self, fnvalues=True):
+        if fnvalues and self.on("native_vector") and self.chance(0.08):
+            return self.pick(self.vec_types())
         r = self.r.random()
         if r < 0.6 or not (self.on("structs") or self.on("arrays")):
             return self.pick(self.scalar_types())
@@ -1092,6 +1687,8 @@ class Gen:
             el = self.pick(self.scalar_types())
             if self.chance(0.15):
                 el = ArrTy(el, self.pick([2, 3, 4]))
+            elif fnvalues and self.on("native_vector") and self.chance(0.08):
+                el = self.pick(self.vec_types())
             elif self.chance(0.2) and self.structs:
                 el = self.pick(self.structs)
             return ArrTy(el, self.pick([1, 2, 3, 4, 5, 8, 16]))
@@ -1147,6 +1744,9 @@ class Gen:
         if not ps:
             return False
         p = self.pick(ps)
+        if self.on("postfix_value") and self.chance(0.4):
+            e(f"{self.pick(['++', '--'])}{p.target(self, sc)};")
+            return
         e(f"{p.target(self, sc)}{self.pick(['++', '--'])};")
 
     def st_if(self, sc, e, d):
@@ -1191,11 +1791,13 @@ class Gen:
         t = self.loop_counter_type()
         i = self.fresh("i")
         if self.chance(0.7):
-            action = self.pick([f"{i} += 1", f"{i}++", f"{i} = {i} + 1"])
+            action = self.pick([f"{i} += 1", f"{i}++", f"{i} = {i} + 1"]
+                               + ([f"++{i}"] if self.on("postfix_value") else []))
             e(f"for var {i}: {t} = 0; {i} < {n}; {action}; {{")
             bound = n
         else:
-            action = self.pick([f"{i} -= 1", f"{i}--"])
+            action = self.pick([f"{i} -= 1", f"{i}--"]
+                               + ([f"--{i}"] if self.on("postfix_value") else []))
             e(f"for var {i}: {t} = {n}; {i} > 0; {action}; {{")
             bound = n + 1
         counter = Var(i, t, writable=False, bound=bound)
@@ -1263,7 +1865,8 @@ class Gen:
         self.charge(3)
 
     def st_break_continue(self, sc, e, d):
-        e(f"if {self.bool_expr(sc, 1)} {{ {self.pick(['break', 'continue'])}; }}")
+        kws = ["break", "continue"] + (["breakall", "continueall"] if self.on("breakall") else [])
+        e(f"if {self.bool_expr(sc, 1)} {{ {self.pick(kws)}; }}")
 
     def st_early_return(self, sc, e, d):
         if self.cur is None or self.cur.name == "main":
@@ -1348,7 +1951,7 @@ class Gen:
                                          for _, pt in f.params)]
             if fs:
                 f = self.pick(fs)
-                init = f"{f.name}({', '.join(self.const_args(f))})"
+                init = self.call_text(f, self.const_args(f))
             else:
                 init = self.const_value(t)
         else:
@@ -1384,7 +1987,7 @@ class Gen:
         else:
             init = f"halloc({el})"
             self.charge(2)
-        e(f"var {self.fresh('p')}: {pt} = {init};")
+        e(self.decl(self.fresh('p'), pt, init))
         sc.add(Var(f"p{self.names}", pt))
         if isinstance(el, IntTy) and self.on("arrays"):
             # Pointer arithmetic inside one array.
@@ -1392,7 +1995,7 @@ class Gen:
             if arrs:
                 a = self.pick(arrs)
                 k = self.r.randrange(a.ty.n)
-                e(f"var {self.fresh('p')}: {pt} = {a.place(self, sc)}[0] + {k};")
+                e(self.decl(self.fresh('p'), pt, f"{a.place(self, sc)}[0] + {k}"))
                 sc.add(Var(f"p{self.names}", pt))
 
     # ------------------------------------------------------------------ top level
@@ -1404,7 +2007,9 @@ class Gen:
             small = self.chance(0.5)   # at most 16 bytes, often: the interesting C ABI cases
             for j in range(self.r.randint(1, 3 if small else 6)):
                 r = self.r.random()
-                if r < 0.15 and self.structs:
+                if self.on("native_vector") and self.chance(0.06):
+                    ft = self.pick(self.vec_types())
+                elif r < 0.15 and self.structs:
                     ft = self.pick(self.structs)
                 elif r < 0.3 and self.on("arrays"):
                     ft = ArrTy(self.pick(self.scalar_types()), self.pick([1, 2, 3, 4]))
@@ -1417,11 +2022,37 @@ class Gen:
             packed = self.on("packed") and self.chance(0.3)
             self.structs.append(StructTy(f"S{i}", fields, packed))
 
+    def make_instances(self):
+        """Instances of the generic structs Box[T] and Pair[A, B] used like the other structs
+        (locals, fields read and written, parameters, results, arrays of them)."""
+        if not self.on("generics"):
+            return
+        user = [st for st in self.structs if not st.generic]
+        seen = set(st.text for st in self.structs)
+        for _ in range(self.r.randint(1, 3)):
+            k = self.r.random()
+            if k < 0.45:
+                st = box_of(self.pick(self.int_types() + ([F64, F32] if self.on("floats") else [])))
+            elif k < 0.6 and user:
+                st = box_of(self.pick(user))
+            elif k < 0.85:
+                a, b = self.pick(self.scalar_types()), self.pick(self.scalar_types())
+                st = StructTy(f"Pair[{a}, {b}]", [("first", a), ("second", b)], False, True)
+            elif k < 0.93 or not self.on("native_vector"):
+                st = box_of(box_of(self.pick([U8, INTS[1], U64])))
+            else:
+                st = box_of(self.pick(self.vec_types()))
+            if st.text not in seen:
+                seen.add(st.text)
+                self.structs.append(st)
+
     def struct_decl(self, st):
         fs = ", ".join(f"{n}: {t}" for n, t in st.fields)
         return f"struct {st}{' @packed' if st.packed else ''} {{ {fs} }}"
 
     def param_type(self, allow_fn=True):
+        if self.on("native_vector") and self.chance(0.05):
+            return self.pick(self.vec_types())
         r = self.r.random()
         if r < 0.55:
             return self.pick(self.scalar_types())
@@ -1442,6 +2073,8 @@ class Gen:
         return self.pick(self.scalar_types())
 
     def ret_type(self):
+        if self.on("native_vector") and self.chance(0.06):
+            return self.pick(self.vec_types())
         r = self.r.random()
         if r < 0.75:
             return self.pick(self.scalar_types())
@@ -1485,7 +2118,40 @@ class Gen:
         f.ct_only = ct
         self.funcs.append(f)   # visible to itself only through the recursion below
         self.cur = f
-        self.cost, self.mult, self.limit = 0, 1, FUNC_BUDGET // (8 if recursive else 1)
+        lines = self.function_body(f, params, ret, recursive)
+        f.cost = max(1, self.cost) * (8 if recursive else 1) + 2
+        attrs = " @compiletime" if ct else ""
+        ps = ", ".join(f"{n}: {t}" for n, t in f.params)
+        head = f"fn {name}({ps}) {ret}{attrs}"
+        text = f"{head} {{\n" + "\n".join(lines) + "\n}\n"
+        if self.on("ct_if") and self.chance(0.15):
+            # Two or more definitions of this function, one kept by a top-level @if chain; the
+            # others are parsed only (and may use names that do not exist).
+            kept_cost = self.cost
+            heads, kept = self.ct_chain()
+            parts = []
+            for i, h in enumerate(heads):
+                if i == kept:
+                    body = text
+                else:
+                    body = (f"{head} {{\n" + "\n".join(self.function_body(
+                        f, params, ret, recursive, dead=True)) + "\n}\n")
+                if self.chance(0.7):
+                    parts.append(f"{h} {{\n{body}}}")
+                else:
+                    parts.append(f"{h}\n{body.rstrip()}")
+            self.cost = kept_cost
+            text = "\n".join(parts) + "\n"
+        if (self.on("fnvalues") and not recursive and not ct and not f.no_value
+                and self.chance(0.6)):
+            self.fn_type_for([t for _, t in f.params], ret)
+        self.cur = None
+        return text
+
+    def function_body(self, f, params, ret, recursive, dead=False):
+        """The statements of f's body; dead: a definition that an @if chain does not keep."""
+        name = f.name
+        self.cost, self.mult, self.limit = 0, 1, FUNC_BUDGET // (8 if recursive or dead else 1)
         e = Emitter()
         sc = Scope()
         for g in self.statics_a:
@@ -1496,6 +2162,8 @@ class Gen:
             else:
                 sc.add(Var(pname, pt, writable=pname != "dep"))
         body = Scope(sc)
+        if dead:
+            self.dead_junk(e)
         for pname, pt in params:
             if isinstance(pt, StructTy) and self.chance(0.8):
                 body.add(Var(f"{pname}c", pt))
@@ -1511,18 +2179,77 @@ class Gen:
             if args is None:
                 args = []
             else:
-                e(f"var rec: {ret} = {name}(dd - 1{''.join(', ' + a for a in args)});")
+                call = self.render_call(name, ["dep"] + [n for n, _ in params],
+                                        ["dd - 1"] + args)
+                e(f"var rec: {ret} = {call};")
                 body.add(Var("rec", ret))
-        self.block(body, e, self.r.randint(3, 9), 3)
-        e(f"return {self.expr(ret, body, self.depth, True)};")
-        f.cost = max(1, self.cost) * (8 if recursive else 1) + 2
-        if (self.on("fnvalues") and not recursive and not ct and not f.no_value
-                and self.chance(0.6)):
-            self.fn_type_for([t for _, t in f.params], ret)
-        attrs = " @compiletime" if ct else ""
-        ps = ", ".join(f"{n}: {t}" for n, t in f.params)
-        self.cur = None
-        return f"fn {name}({ps}) {ret}{attrs} {{\n" + "\n".join(e.lines) + "\n}\n"
+        self.block(body, e, self.r.randint(1, 3) if dead else self.r.randint(3, 9), 3)
+        if isinstance(ret, StructTy) and ret.generic and self.chance(0.3):
+            e(f"return {self.struct_new(ret, body, self.depth, expected=True)};")
+        else:
+            e(f"return {self.expr(ret, body, self.depth, True)};")
+        return e.lines
+
+    def make_variadics(self):
+        """Thrust @arbitraryArgs functions: two loops over extras of one promoted type (one with
+        the hidden count, one @noArgCount reading them also through arbitraryArgsStart), and
+        one or two reading a fixed sequence of promoted types."""
+        if not self.on("variadic"):
+            return []
+        out = [
+            "fn fz_vsum(n: s32) s64 @arbitraryArgs {\n"
+            "    var t: s64 = arbitraryArgsCount() as s64;\n"
+            "    for var i: s32 = 0; i < n; i++; { t = (t * 3) + arbitraryArg(s64); }\n"
+            "    return t;\n}\n",
+            "fn fz_vsum32(n: s32) s64 @arbitraryArgs @noArgCount {\n"
+            "    var l: ptr = arbitraryArgsStart();\n"
+            "    var a: s64 = 0;\n"
+            "    for var i: s32 = 0; i < n; i++; { a = (a * 7) + (arbitraryArgFrom(l, s32) as s64); }\n"
+            "    arbitraryArgsEnd(l);\n"
+            "    var t: s64 = 0;\n"
+            "    for var i: s32 = 0; i < n; i++; { t = (t * 5) - (arbitraryArg(s32) as s64); }\n"
+            "    return t ^ a;\n}\n"]
+        self.variadics += [("fz_vsum", "loop", "s64"), ("fz_vsum32", "loop", "s32")]
+        classes = [c for c in PROMOTED if c != "f64" or self.on("floats")]
+        for k in range(self.r.randint(1, 2)):
+            slots = [self.pick(classes) for _ in range(self.r.randint(1, 8))]
+            counted = self.chance(0.5)
+            name = f"fz_vmix{k}"
+            lines = [f"fn {name}(k: u32) u64 @arbitraryArgs{'' if counted else ' @noArgCount'} {{",
+                     "    var h: u64 = (k as u64) + 7;"]
+            for c in slots:
+                v = to_u64(self, f"arbitraryArg({c})", F64) if c == "f64" else \
+                    f"(arbitraryArg({c}) as u64)"
+                lines.append(f"    h = (h * 31) ^ {v};")
+            if counted:
+                lines.append("    h = h + (arbitraryArgsCount() as u64);")
+            lines.append("    return h;\n}\n")
+            out.append("\n".join(lines))
+            self.variadics.append((name, "fixed", slots))
+        return out
+
+    def make_ct_consts(self, out):
+        """Constants whose values the generator knows, for @if and staticAssert conditions; a
+        constant chosen by a top-level @if chain; top-level static assertions."""
+        for i in range(self.r.randint(1, 3)):
+            t = self.pick([S32, S64, U32, INTS[5]])
+            a, b = self.r.randrange(0, 200), self.r.randrange(0, 200)
+            op = self.pick(["+", "-", "*"])
+            if op == "-" and not t.signed and a < b:
+                a, b = b, a
+            name = f"CI{i}"
+            out.append(f"const {name}: {t} = {a} {op} {b};")
+            self.ct_consts.append((name, t, eval(f"{a} {op} {b}")))
+            self.tier_a.append(Var(name, t, writable=False))
+        if self.chance(0.6):
+            heads, kept = self.ct_chain()
+            t = self.pick(self.int_types())
+            for h in heads:
+                out.append(f"{h} const CS0: {t} = {self.int_lit(t, True)};")
+            self.tier_a.append(Var("CS0", t, writable=False))
+        for _ in range(self.r.randint(0, 2)):
+            self.nassert += 1
+            out.append(f'staticAssert({self.ct_true()}, "fz top-level assertion {self.nassert}");')
 
     def make_tier_a(self, out):
         """Global constants from literals and constant expressions (folded by the frontend, and
@@ -1553,12 +2280,13 @@ class Gen:
                 init = f" = {self.const_value(t)}" if self.chance(0.8) else ""
                 out.append(f"static mut {name}: {t}{init};")
                 self.statics_a.append(Var(name, t, static=True))
+        if self.on("ct_if"):
+            self.make_ct_consts(out)
 
     def make_strings(self, out):
         """A function choosing among string literals (with escapes) and one building a string in
         a zeroed buffer; constants initialised by both are compile-time string results."""
-        lits = ['"alpha"', '""', '"tab\\there"', '"\\x41\\x42C"', '"nul\\0hidden"',
-                '"quote\\"s\\\\"', '"\\x7e\\r"', '"multi\nline"']
+        lits = STRING_LITS
         n = self.r.randint(2, 4)
         chosen = [self.pick(lits) for _ in range(n)]
         body = ["fn fz_str_pick(k: u32) const array[char] {"]
@@ -1597,7 +2325,7 @@ class Gen:
             kind = self.pick(["const", "const", "static mut", "static"])
             name = f"K{i}" if kind == "const" else f"G{i}"
             args = self.const_args(f)
-            call = f"{f.name}({', '.join(args)})"
+            call = self.call_text(f, args)
             out.append(f"{kind} {name}: {f.ret} = {call};")
             self.globals_b.append((Var(name, f.ret, writable=kind == "static mut"), f, call))
 
@@ -1609,6 +2337,10 @@ class Gen:
         e("var h: u64 = 0;")
         for g in self.statics_a:
             sc.add(g)
+        if self.dealloc_ty is not None:
+            # The deallocators' counter (declared with them): read by main only, so that the
+            # other functions stay pure unless they deallocate.
+            sc.add(Var("FZ_DROPS", U64, writable=False, static=True))
         # Arrays that array[T] parameters can point into.
         runs = {}
         for f in self.funcs:
@@ -1633,7 +2365,10 @@ class Gen:
             self.note_call(f)
             self.charge(f.cost)
             r = self.fresh("r")
-            e(f"var {r}: {f.ret} = {f.name}({', '.join(args)});")
+            if self.on("infer_var") and self.chance(0.3):
+                e(f"var {r} := {self.call_text(f, args)};")
+            else:
+                e(f"var {r}: {f.ret} = {self.call_text(f, args)};")
             sc.add(Var(r, f.ret))
         self.block(sc, e, self.r.randint(4, 12), 3)
         # Check every global and every local of main.
@@ -1693,6 +2428,10 @@ class Gen:
     def generate(self):
         out = []
         self.make_structs()
+        self.make_instances()
+        if self.on("dealloc"):
+            self.dealloc_ty = StructTy("FzD", [("k", U64), ("tag", U8)], False)
+        self.variadic_decls = self.make_variadics()
         tier_a = []
         self.make_tier_a(tier_a)
         funcs = []
@@ -1726,7 +2465,15 @@ class Gen:
             if m + "f" in self.externs:
                 out.append(f'fn {m}f(x: f32) f32 @extern("{m}f");')
         for st in self.structs:
-            out.append(self.struct_decl(st))
+            if not st.generic:
+                out.append(self.struct_decl(st))
+        if self.on("generics"):
+            out.append(GENERIC_DECLS)
+        if self.dealloc_ty is not None:
+            out.append(DEALLOC_DECLS)
+            if self.on("generics"):
+                out.append(GENERIC_DEALLOC)
+        out += self.variadic_decls
         for ft in self.fntys:
             out.append(f"type {ft} = {ft.sig};")
         out += tier_a
@@ -1800,6 +2547,8 @@ def leaf_paths(text, t):
     """(expression, scalar type) for every scalar inside a variable of type t."""
     if t.scalar():
         return [(text, t)]
+    if isinstance(t, VecTy):
+        return [(f"{text}[{i}]", t.elem) for i in range(t.n)]
     out = []
     if isinstance(t, StructTy):
         for n, ft in t.fields:
@@ -1813,6 +2562,8 @@ def leaf_paths(text, t):
 def leaf_paths_place(place, t):
     if t.scalar():
         return [(f"(deref {place})", t)]
+    if isinstance(t, VecTy):
+        return [(f"(deref {place})[{i}]", t.elem) for i in range(t.n)]
     out = []
     if isinstance(t, StructTy):
         for n, ft in t.fields:
