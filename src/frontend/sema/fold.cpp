@@ -70,8 +70,12 @@ std::optional<ConstVal> Sema::FoldBinary(uint8_t op, const ConstVal& a, const Co
   switch (k) {
     case TokenKind::Plus: r.i = x + y; break;
     case TokenKind::Minus: r.i = x - y; break;
-    case TokenKind::Star:  // untyped operands reach 2^64, whose product leaves even 128 bits
-      if (__builtin_mul_overflow(x, y, &r.i)) return std::nullopt;
+    case TokenKind::Star:
+      // Typed operands wrap at their width (Normalize truncates), so the product modulo 2^128 is
+      // enough: two u64 values near 2^64 overflow even 128 bits. Untyped ones reach 2^64 too,
+      // and a product past 128 bits is no constant.
+      if (!untyped) r.i = (__int128)((unsigned __int128)x * (unsigned __int128)y);
+      else if (__builtin_mul_overflow(x, y, &r.i)) return std::nullopt;
       break;
     case TokenKind::Slash:
     case TokenKind::Percent:
