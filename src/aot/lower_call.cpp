@@ -55,16 +55,19 @@ void FunctionLowerer::BindParams() {
 void FunctionLowerer::PushAggArg(const ArgAbi& abi, const ir::AggType& agg, llvm::Value* ptr,
                                  std::vector<llvm::Value*>& out) {
   switch (abi.kind) {
-    case PassKind::Byval: out.push_back(ptr); return;  // the call itself copies it
+    // An aggregate operand's address may be under-aligned (a field of a @packed struct), and
+    // LLVM's copy for a byval argument assumes the byval alignment for both sides: every
+    // aggregate goes through an aligned temporary (at -O2 MemCpyOpt folds the copies).
+    case PassKind::Byval:
     case PassKind::IndirectCopy: {
       llvm::AllocaInst* copy = EntryAlloca(agg.size, abi.align);
-      b_.CreateMemCpy(copy, copy->getAlign(), ptr, llvm::MaybeAlign(agg.align), agg.size);
+      b_.CreateMemCpy(copy, copy->getAlign(), ptr, llvm::MaybeAlign(1), agg.size);
       out.push_back(copy);
       return;
     }
     case PassKind::Coerce: {
       llvm::AllocaInst* temp = CoerceTemp(agg, abi.coerce);
-      b_.CreateMemCpy(temp, temp->getAlign(), ptr, llvm::MaybeAlign(agg.align), agg.size);
+      b_.CreateMemCpy(temp, temp->getAlign(), ptr, llvm::MaybeAlign(1), agg.size);
       if (!abi.flatten) {
         out.push_back(b_.CreateLoad(abi.coerce, temp));
         return;
@@ -115,7 +118,7 @@ llvm::Value* FunctionLowerer::LowerCall(const ir::Inst& inst) {
     ret_temp = CoerceTemp(*ret_agg, abi.ret.coerce);
     b_.CreateStore(call, ret_temp);
   }
-  if (ret_temp) b_.CreateMemCpy(dest, llvm::MaybeAlign(ret_agg->align), ret_temp, ret_temp->getAlign(), ret_agg->size);
+  if (ret_temp) b_.CreateMemCpy(dest, llvm::MaybeAlign(1), ret_temp, ret_temp->getAlign(), ret_agg->size);
   return nullptr;
 }
 
@@ -127,14 +130,14 @@ void FunctionLowerer::LowerRet(const ir::Inst& inst) {
       return;
     case PassKind::Sret: {
       const ir::AggType& agg = m_.ir.aggs[f_.sig.ret.agg];
-      b_.CreateMemCpy(sret_, llvm::MaybeAlign(abi_.ret.align), Reg(inst.a), llvm::MaybeAlign(agg.align), agg.size);
+      b_.CreateMemCpy(sret_, llvm::MaybeAlign(abi_.ret.align), Reg(inst.a), llvm::MaybeAlign(1), agg.size);
       b_.CreateRetVoid();
       return;
     }
     case PassKind::Coerce: {
       const ir::AggType& agg = m_.ir.aggs[f_.sig.ret.agg];
       llvm::AllocaInst* temp = CoerceTemp(agg, abi_.ret.coerce);
-      b_.CreateMemCpy(temp, temp->getAlign(), Reg(inst.a), llvm::MaybeAlign(agg.align), agg.size);
+      b_.CreateMemCpy(temp, temp->getAlign(), Reg(inst.a), llvm::MaybeAlign(1), agg.size);
       b_.CreateRet(b_.CreateLoad(abi_.ret.coerce, temp));
       return;
     }

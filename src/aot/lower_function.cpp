@@ -190,12 +190,12 @@ llvm::Value* FunctionLowerer::LowerConvert(const ir::Inst& inst) {
 
 llvm::Value* FunctionLowerer::LowerMemory(const ir::Inst& inst) {
   switch (inst.op) {
-    case ir::Op::Load: {
-      llvm::Type* t = T(inst.type);
-      return b_.CreateAlignedLoad(t, Reg(inst.a), llvm::Align(ir::TypeSize(inst.type)));
-    }
+    // Thrust IR promises no alignment for a plain access (docs/ir.md: a field of a @packed
+    // struct is one), so LLVM is told none; its InferAlignment pass recovers what slots and
+    // globals guarantee.
+    case ir::Op::Load: return b_.CreateAlignedLoad(T(inst.type), Reg(inst.a), llvm::Align(1));
     case ir::Op::Store:
-      b_.CreateAlignedStore(Reg(inst.a), Reg(inst.b), llvm::Align(ir::TypeSize(inst.type)));
+      b_.CreateAlignedStore(Reg(inst.a), Reg(inst.b), llvm::Align(1));
       return nullptr;
     case ir::Op::PtrAdd: {
       // Indexing by the element type, as clang does: an inbounds GEP's scaling cannot overflow,
