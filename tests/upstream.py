@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Upstream's own tests (../shared/upstream-tests/) against a checked-in list of those expected to pass.
 
-Usage: upstream.py --thrustc BIN [--list tests/upstream-pass.txt] [--update] [--keep DIR]
+Usage: upstream.py --thrustc BIN [--list tests/upstream-pass.txt] [--update] [--keep DIR] [--sanitized]
 
 Runs ../shared/upstream-tests/run.py (every test root on AOT, -jit and -interp) and compares
 each (test, executor) that passed with the list: one line per test, `path executor...`. A listed
 pass that no longer passes fails; so does a new pass that is not listed (add it in the same
 commit: --update rewrites the list). Prints the pass rates of the part issue 11 measures (outside
 the module, import_c and std folders). Exits 77 (a CTest skip) when the folder is absent.
+--sanitized (the asan-ubsan build): run.py's time limits are fixed and a sanitizer makes thrustc
+several times slower, so a listed pass that now times out is reported but does not fail.
 """
 import argparse
 import json
@@ -66,6 +68,7 @@ def main():
     ap.add_argument("--list", default=str(HERE / "upstream-pass.txt"))
     ap.add_argument("--update", action="store_true")
     ap.add_argument("--keep", help="keep the run's results and scratch files in this folder")
+    ap.add_argument("--sanitized", action="store_true", help="tolerate time-outs of listed passes")
     a = ap.parse_args()
     if not (SUITE / "run.py").exists():
         print(f"SKIP: {SUITE} is absent; upstream's tests were not run")
@@ -86,10 +89,16 @@ def main():
         lost += [f"{test} {e}" for e in EXECUTORS if e in was and e not in got]
         gained += [f"{test} {e}" for e in EXECUTORS if e in got and e not in was]
     by_test = {r["test"]: r for r in results}
+    slow = []
     for line in lost:
         test, e = line.rsplit(" ", 1)
         rec = by_test.get(test, {}).get(e, {})
+        if a.sanitized and "timeout" in rec.get("outcome", ""):
+            slow.append(line)
+            print(f"timed out under the sanitizers (tolerated): {line}")
+            continue
         print(f"STOPPED PASSING: {line}: {rec.get('outcome', 'not run')}: {rec.get('diag', '')}")
+    lost = [line for line in lost if line not in slow]
     for line in gained:
         print(f"NEWLY PASSING (add it to the list): {line}")
     if lost or gained:

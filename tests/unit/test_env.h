@@ -1,6 +1,7 @@
 // What kind of build and machine this test binary runs in, for the few tests that depend on it.
 // Every skip based on these is visible: doctest counts and lists skipped test cases.
 #pragma once
+#include <ctime>
 
 // Built with a sanitizer: sanitized code runs several times slower.
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_UNDEFINED__)
@@ -28,3 +29,11 @@ constexpr bool kUnderEmulator = THRUSTC_TEST_UNDER_EMULATOR;
 
 // Throughput floors measure nothing useful in either case.
 constexpr bool kNoThroughputFloors = kSanitizedBuild || kUnderEmulator;
+
+// CPU seconds this thread has used (user + system): what throughput floors and cost bounds time,
+// so that other load on a shared machine (a parallel ctest, a build) does not count.
+inline double ThreadCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
+}

@@ -227,7 +227,7 @@ bool Sema::Unify(uint32_t gfile, ListRef params, NodeId pattern, TypeId actual, 
     }
     case NodeKind::TypeFn: {
       if (k != TypeKind::Fn || types_[u].count != p.b) return true;
-      std::vector<TypeId> fn_params(types_.FnParams(u).begin(), types_.FnParams(u).end());
+      std::vector<TypeId> fn_params = types_.FnParams(u);
       TypeId ret = types_[u].elem;
       bool ok = true;
       for (uint32_t i = 0; i < p.b; ++i) ok &= recurse(ast.ListAt(p.a, i), fn_params[i]);

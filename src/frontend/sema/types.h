@@ -75,8 +75,11 @@ class TypeTable {
 
   StructInfo& Struct(TypeId t) { return structs_[types_[t].index]; }
   const StructInfo& Struct(TypeId t) const { return structs_[types_[t].index]; }
-  std::span<const TypeId> FnParams(TypeId t) const {
-    return {fn_params_.data() + types_[t].index, size_t(types_[t].count)};
+  // A copy: checking an argument may instantiate a generic and so add function types, which
+  // moves the storage a view would point into (a use-after-free found by the ASan smoke run).
+  std::vector<TypeId> FnParams(TypeId t) const {
+    const TypeId* p = fn_params_.data() + types_[t].index;
+    return {p, p + types_[t].count};
   }
 
   // Fills offsets, size and alignment of a struct whose field types are set.
