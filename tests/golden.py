@@ -10,10 +10,29 @@ Format (comment prefix `//` for .thrust, `;` for .tir):
 Only the part above the marker is given to thrustc, as a file of the same name in a temporary
 folder (so diagnostics print `name.thrust:line:col`). `--update` rewrites the expected part; review
 the change as a diff.
+
+Other files beside it (modules to import, 13) are written in sections before the marker:
+    // ---- file lib/other.thrust ----
+    // <line of other.thrust>       each line behind the prefix, up to the next section or marker
+They stay comments in the main file, so it compiles as it is.
 """
 import argparse, os, re, subprocess, sys, tempfile
 
 MARKER = re.compile(r"^(//|;) ---- expected \(exit (-?\d+)\) ----$")
+FILE_MARKER = re.compile(r"^(//|;) ---- file (\S+) ----$")
+
+
+def extra_files(prefix, source):
+    """{relative path: text} of the `---- file NAME ----` sections of source."""
+    files, current = {}, None
+    for line in source.split("\n"):
+        m = FILE_MARKER.match(line)
+        if m:
+            current = m.group(2)
+            files[current] = []
+        elif current is not None:
+            files[current].append(line[len(prefix) + 1:] if line.startswith(prefix + " ") else line[len(prefix):])
+    return {name: "\n".join(lines).rstrip("\n") + "\n" for name, lines in files.items()}
 
 
 def split(path):
@@ -38,6 +57,10 @@ def run(thrustc, path, prefix, source, extra):
         name = os.path.basename(path)
         with open(os.path.join(tmp, name), "w", encoding="utf-8", errors="surrogateescape") as f:
             f.write(source)
+        for other, text in extra_files(prefix, source).items():
+            os.makedirs(os.path.dirname(os.path.join(tmp, other)), exist_ok=True)
+            with open(os.path.join(tmp, other), "w", encoding="utf-8") as f:
+                f.write(text)
         env = dict(os.environ, NO_COLOR="1")
         p = subprocess.run([thrustc] + extra + args + [name], cwd=tmp, capture_output=True, env=env, timeout=60)
     out = (p.stdout + p.stderr).decode("utf-8", "replace").rstrip("\n")

@@ -11,6 +11,7 @@
 #include <deque>
 #include <filesystem>
 #include <memory>
+#include <sstream>
 #include <thread>
 
 #include <unistd.h>
@@ -31,6 +32,7 @@
 #include "ir/ir_parser.h"
 #include "ir/printer.h"
 #include "ir/verifier.h"
+#include "platform/plugin.h"
 #include "platform/symbols.h"
 #include "support/diagnostics.h"
 
@@ -55,6 +57,7 @@ struct Compilation {
   std::deque<frontend::Ast> asts;
   std::vector<std::string> loaded_paths;   // canonical paths, to load each import once
   frontend::DirectiveEffects directives;   // what the files' `directive`s add
+  frontend::ModuleInput modules;           // what each import item loaded
   ir::Module module;
   PhaseTimer timer;
   uint64_t lines = 0;
@@ -82,30 +85,120 @@ void LexAndParse(Compilation& c, FileId file) {
   c.asts.push_back(frontend::Parse(c.tokens.back(), src.text, c.names, c.diags));
 }
 
-// Loads a file for the first time; returns false when it cannot be read.
-bool LoadFile(Compilation& c, const std::string& path, std::string& error) {
+// Loads a file unless it is loaded already; returns its index (into c.asts), or kNoModule with
+// `error` set when it cannot be read.
+uint32_t LoadFile(Compilation& c, const std::string& path, std::string& error) {
   std::string canonical = CanonicalPath(path);
-  if (std::find(c.loaded_paths.begin(), c.loaded_paths.end(), canonical) != c.loaded_paths.end())
-    return true;
+  auto it = std::find(c.loaded_paths.begin(), c.loaded_paths.end(), canonical);
+  if (it != c.loaded_paths.end()) return uint32_t(it - c.loaded_paths.begin());
   FileId id = c.sources.Load(path, &error);
-  if (id == UINT32_MAX) return false;
+  if (id == UINT32_MAX) return frontend::kNoModule;
   c.loaded_paths.push_back(canonical);
   LexAndParse(c, id);
-  return true;
+  return uint32_t(c.loaded_paths.size() - 1);
 }
 
-// `import "x.thrust";` loads x relative to the importing file, transitively.
+// The standard library's version directory: <root>/v<version>, the root from -std or the one
+// installed with thrustc (share/thrustc/std beside the binary, else the source tree's lib/std),
+// the version from -std-version or the newest there. Empty with `error` set when there is none.
+std::string StdVersionDir(const Options& o, std::string& error) {
+  std::vector<fs::path> roots;
+  if (!o.std_dir.empty()) {
+    roots.push_back(o.std_dir);
+  } else {
+    std::string exe_dir = platform::ExecutableDir();
+    if (!exe_dir.empty()) roots.push_back(fs::path(exe_dir).parent_path() / "share" / "thrustc" / "std");
+    roots.push_back(THRUSTC_SOURCE_STD_DIR);
+  }
+  for (const fs::path& root : roots) {
+    std::error_code ec;
+    if (!fs::is_directory(root, ec)) continue;
+    if (!o.std_version.empty()) {
+      fs::path dir = root / ("v" + o.std_version);
+      if (fs::is_directory(dir, ec)) return dir.string();
+      error = "standard library version " + o.std_version + " is not installed in " + root.string();
+      return "";
+    }
+    std::string best;
+    std::vector<int> best_parts;
+    for (const auto& entry : fs::directory_iterator(root, ec)) {
+      std::string name = entry.path().filename().string();
+      if (name.size() < 2 || name[0] != 'v' || !entry.is_directory()) continue;
+      std::vector<int> parts;
+      std::stringstream ss(name.substr(1));
+      for (std::string part; std::getline(ss, part, '.');) parts.push_back(std::atoi(part.c_str()));
+      if (best.empty() || parts > best_parts) best = entry.path().string(), best_parts = parts;
+    }
+    if (!best.empty()) return best;
+  }
+  error = o.std_dir.empty() ? "no standard library is installed with thrustc (use -std DIR)"
+                            : "no standard library version in " + o.std_dir;
+  return "";
+}
+
+// Where an import item points: a path relative to the importing file, or a std module.
+// Reports what cannot be imported and returns an empty path.
+std::string ImportPath(Compilation& c, const frontend::Ast& ast, frontend::NodeId item, const fs::path& dir) {
+  const frontend::Node& n = ast[item];
+  const std::string& spelled = ast.strings[n.a];
+  const frontend::ImportDecl& d = ast.imports[n.b - 1];
+  if (!d.is_std && !spelled.empty() && spelled.rfind("::", 0) == 0) {
+    std::string file = spelled.substr(2);
+    for (size_t i; (i = file.find("::")) != file.npos;) file.replace(i, 2, "/");
+    c.diags.Report(DiagKind::InvalidImport, ast.Range(item),
+                   "`import " + spelled.substr(2) + "` names no module: import a file (`import \"" + file +
+                       ".thrust\";`) or the standard library (`import std::...;`)");
+    return "";
+  }
+  if (!d.is_std) {
+    std::string ext = fs::path(spelled).extension().string();
+    if (ext != ".thrust" && ext != ".tht") {
+      c.diags.Report(DiagKind::InvalidImport, ast.Range(item),
+                     "cannot import `" + spelled + "`: a module's file name ends in `.thrust` or `.tht`");
+      return "";
+    }
+    return (dir / spelled).string();
+  }
+  std::string module = spelled;
+  std::replace(module.begin(), module.end(), '/', ':');
+  std::string error;
+  std::string root = StdVersionDir(c.options, error);
+  if (root.empty()) {
+    c.diags.Report(DiagKind::StdModuleMissing, ast.Range(item), "cannot import std module: " + error);
+    return "";
+  }
+  fs::path file = fs::path(root) / (spelled + ".thrust");
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec)) {
+    std::string name = spelled;
+    for (size_t i; (i = name.find('/')) != name.npos;) name.replace(i, 1, "::");
+    c.diags.Report(DiagKind::StdModuleMissing, ast.Range(item),
+                   "std module `" + name + "` is not available in thrustc yet");
+    return "";
+  }
+  return file.string();
+}
+
+// `import "x.thrust";` loads x relative to the importing file, transitively; `import std::a::b;`
+// loads a/b.thrust of the standard library. Each file loads once; every import item's file is
+// recorded for the checker (c.modules).
 void LoadImports(Compilation& c) {
+  c.modules.roots = uint32_t(c.asts.size());
   for (size_t i = 0; i < c.asts.size(); ++i) {
     const frontend::Ast& ast = c.asts[i];
     fs::path dir = fs::path(c.sources.File(ast.file).path).parent_path();
     frontend::ApplyDirectives(ast, c.sources, c.diags, c.directives);
     for (frontend::NodeId item : ast.items) {
       if (ast[item].kind != frontend::NodeKind::ImportItem) continue;
-      std::string path = (dir / ast.strings[ast[item].a]).string();
+      uint32_t target = frontend::kNoModule;
+      std::string path = ImportPath(c, ast, item, dir);
       std::string error;
-      if (!LoadFile(c, path, error))
-        c.diags.Report(DiagKind::ImportNotFound, ast.Range(item), "cannot import: " + error);
+      if (!path.empty()) {
+        target = LoadFile(c, path, error);
+        if (target == frontend::kNoModule)
+          c.diags.Report(DiagKind::ImportNotFound, ast.Range(item), "cannot import: " + error);
+      }
+      c.modules.imports.push_back({uint32_t(i), item, target});
     }
   }
 }
@@ -113,7 +206,7 @@ void LoadImports(Compilation& c) {
 bool LoadInputs(Compilation& c) {
   for (const std::string& input : c.options.inputs) {
     std::string error;
-    if (!LoadFile(c, input, error)) {
+    if (LoadFile(c, input, error) == frontend::kNoModule) {
       std::fprintf(stderr, "thrustc: error: %s\n", error.c_str());
       return false;
     }
@@ -400,6 +493,7 @@ int Compile(const Options& options) {
   TimedEvaluator evaluator(*eval.evaluator);
   frontend::CheckAndLowerInput input{files, &c.names, &c.sources, &c.diags, &evaluator, &c_decls};
   input.facts = CompileFactsOf(options);
+  input.modules = c.modules;
   bool ok = frontend::CheckAndLower(input, c.module);
   c.timer.Split("check+lower", "ct-eval", evaluator.Seconds(),
                 std::to_string(evaluator.Runs()) + " compile-time evaluations (" + options.ct_backend +

@@ -146,6 +146,8 @@ bool Apply(Options& out, OptionId id, const std::string& value, std::string& err
     case OptionId::IncludeDir: out.include_dirs.push_back(value); return true;
     case OptionId::Define: out.defines.push_back(value); return true;
     case OptionId::NoCimportCache: out.cimport_cache = false; return true;
+    case OptionId::StdDir: out.std_dir = value; return true;
+    case OptionId::StdVersion: out.std_version = value; return true;
     case OptionId::Start:
     case OptionId::End: return true;  // handled by the caller
   }

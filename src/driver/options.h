@@ -33,6 +33,8 @@ struct Options {
   std::vector<std::string> include_dirs;  // -I DIR (importC)
   std::vector<std::string> defines;       // -D NAME[=VALUE] (importC)
   bool cimport_cache = true;              // -no-cimport-cache turns the importC cache off
+  std::string std_dir;                    // -std DIR: the standard library's root (13)
+  std::string std_version;                // -std-version X.Y.Z
   // The AOT backend.
   uint8_t opt_level = 0;             // -O0..-O3, -opt O0..O3
   std::string artifact;              // with EmitArtifact / PrintArtifact: llvm-ir, llvm-bc, asm or obj

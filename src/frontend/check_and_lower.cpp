@@ -8,7 +8,7 @@
 namespace thrustc::frontend {
 
 CheckAndLowerDriver::CheckAndLowerDriver(const CheckAndLowerInput& in, ir::Module& m)
-    : Lowerer(CheckInput{in.files, in.names, in.sources, in.diags, in.c_decls, in.facts}, m),
+    : Lowerer(CheckInput{in.files, in.names, in.sources, in.diags, in.c_decls, in.facts, in.modules}, m),
       evaluator_(in.evaluator) {}
 
 bool CheckAndLowerDriver::Run() {

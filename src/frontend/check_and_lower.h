@@ -7,6 +7,7 @@
 
 #include "frontend/sema/c_decls.h"
 #include "frontend/sema/facts.h"
+#include "frontend/sema/modules.h"
 #include "frontend/syntax/ast.h"
 #include "ir/evaluator.h"
 #include "ir/ir.h"
@@ -22,6 +23,7 @@ struct CheckAndLowerInput {
   ir::Evaluator* evaluator = nullptr;  // runs compile-time code
   const CDecls* c_decls = nullptr;     // declarations from importC headers (may be null)
   CompileFacts facts;                  // the target, host and compiler facts of section 8.1
+  ModuleInput modules;                 // what each import loaded (13)
 };
 
 // Fills `out` with the whole program (compile-time-only functions marked `compiletime`).

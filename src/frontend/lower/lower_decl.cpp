@@ -97,7 +97,7 @@ ir::FuncId Lowerer::ExternFunction(const std::string& symbol, const ir::Signatur
 
 uint32_t Lowerer::DeclareFunction(const Symbol& sym, uint32_t index) {
   const std::string& instance = Info(sym.file).instance;  // a generic's instance: `wrap[s32]`
-  std::string name = instance.empty() ? std::string(Str(sym.name)) : instance;
+  std::string name = instance.empty() ? LinkName(sym) : instance;  // `m::f` for a module's (13)
   ir::Function fn;
   uint32_t& uses = used_fn_names_[name];
   fn.name = uses++ ? name + "." + std::to_string(uses - 1) : name;

@@ -11,7 +11,7 @@ namespace thrustc::frontend {
 uint32_t Lowerer::DeclareStatic(const Symbol& sym) {
   TypeId t = sym.type;
   ir::Global g;
-  g.name = sym.is_extern ? sym.extern_name : std::string(Str(sym.name));
+  g.name = sym.is_extern ? sym.extern_name : LinkName(sym);
   if (!sym.is_extern && mod_.FindGlobal(g.name) != UINT32_MAX)
     g.name += "." + std::to_string(mod_.globals.size());
   g.size = uint32_t(types_.SizeOf(t));

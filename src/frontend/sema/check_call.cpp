@@ -144,13 +144,15 @@ TypeId Sema::CheckCall(FnCtx& fc, NodeId n) {
   FileInfo& info = Info(fc.file);
   NodeId callee = node.a;
   if (ast[callee].kind == NodeKind::GenericName) {
-    uint32_t g = LookupGlobal(fc.file, ast[callee].a);
+    SourceRange use = NodeRange(fc.file, callee);
+    uint32_t g = LookupGlobal(fc.file, ast[callee].a, &use);
     if (g != UINT32_MAX && syms_[g].kind == SymKind::Func && syms_[g].generic)
       return FinishDirectCall(fc, n, CheckGenericCall(fc, n, g, callee));
   }
   if (ast[callee].kind == NodeKind::Name && LookupLocal(fc, ast[callee].a) == UINT32_MAX) {
     NameId name = ast[callee].a;
-    uint32_t g = LookupGlobal(fc.file, name);
+    SourceRange use = NodeRange(fc.file, callee);
+    uint32_t g = LookupGlobal(fc.file, name, &use);
     if (g == UINT32_MAX) {
       if (auto it = builtin_names_.find(name); it != builtin_names_.end()) {
         info.refs[n] = kBuiltinRef | uint32_t(it->second);
@@ -354,10 +356,12 @@ TypeId Sema::CheckEnumAccess(FnCtx& fc, NodeId n) {
 
 // `E=>M` (node n): the member's constant, recorded on n.
 TypeId Sema::CheckEnumMember(FnCtx& fc, NodeId n, NameId enum_name, NameId member) {
-  uint32_t g = LookupGlobal(fc.file, enum_name);
+  SourceRange use = NodeRange(fc.file, n);
+  uint32_t g = LookupGlobal(fc.file, enum_name, &use);
   if (uint32_t l = LookupLocal(fc, enum_name); l != UINT32_MAX)
     g = fc.locals[l].kind == SymKind::Enum ? fc.locals[l].decl : UINT32_MAX;
   std::string q = "`" + std::string(Str(enum_name)) + "`";
+  if (g == UINT32_MAX && ReportUnresolved(fc.file, enum_name, use)) return kErrorType;
   if (g == UINT32_MAX || syms_[g].kind != SymKind::Enum) {
     Error(g == UINT32_MAX ? DiagKind::UndefinedName : DiagKind::NotAType, NodeRange(fc.file, n),
           g == UINT32_MAX ? "unknown enum " + q : q + " is not an enum");

@@ -135,7 +135,7 @@ void LayOutCRecord(Sema& s, uint32_t r, std::vector<uint8_t>& done) {
 bool IsTaken(const Sema& s, NameId name, uint32_t* prev) {
   if (auto it = s.public_syms_.find(name); it != s.public_syms_.end()) return *prev = it->second, true;
   for (const FileInfo& f : s.files_)
-    if (auto it = f.private_syms.find(name); it != f.private_syms.end()) return *prev = it->second, true;
+    if (auto it = f.top.find(name); it != f.top.end()) return *prev = it->second, true;
   return false;
 }
 }  // namespace

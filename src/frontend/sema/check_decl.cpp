@@ -23,6 +23,7 @@ constexpr uint32_t kVarAttrs = kAttrPublic | kAttrAlign;
 constexpr uint32_t kStaticAttrs = kAttrPublic | kAttrAlign | kAttrExtern;
 constexpr uint32_t kStructAttrs = kAttrPublic | kAttrPacked;
 constexpr uint32_t kEnumAttrs = kAttrPublic;
+constexpr uint32_t kAliasAttrs = kAttrPublic;
 }  // namespace
 
 void Sema::CheckAttributes(uint32_t file, ListRef attrs, uint32_t allowed, Symbol& sym) {
@@ -101,22 +102,15 @@ void Sema::CheckAttributes(uint32_t file, ListRef attrs, uint32_t allowed, Symbo
   }
 }
 
+// Every file is a module with its own top-level names (13): a name is declared once per file.
 static void DeclareIn(Sema& s, uint32_t file, uint32_t idx) {
   Symbol& sym = s.syms_[idx];
-  auto& priv = s.files_[file].private_syms;
-  uint32_t prev = UINT32_MAX;
-  if (auto it = priv.find(sym.name); it != priv.end()) prev = it->second;
-  if (auto it = s.public_syms_.find(sym.name); prev == UINT32_MAX && it != s.public_syms_.end() &&
-                                              (sym.is_public || s.syms_[it->second].file == file))
-    prev = it->second;
-  if (prev != UINT32_MAX) {
-    auto& d = s.Error(DiagKind::Redeclaration, s.TokRange(file, sym.tok),
-                      "`" + std::string(s.Str(sym.name)) + "` is already declared");
-    s.in_.diags->AddNote(d, s.TokRange(s.syms_[prev].file, s.syms_[prev].tok), "previous declaration here");
-    return;
-  }
-  if (sym.is_public) s.public_syms_.emplace(sym.name, idx);
-  else priv.emplace(sym.name, idx);
+  auto [it, inserted] = s.files_[file].top.emplace(sym.name, idx);
+  if (inserted) return;
+  uint32_t prev = it->second;
+  auto& d = s.Error(DiagKind::Redeclaration, s.TokRange(file, sym.tok),
+                    "`" + std::string(s.Str(sym.name)) + "` is already declared");
+  s.in_.diags->AddNote(d, s.TokRange(s.syms_[prev].file, s.syms_[prev].tok), "previous declaration here");
 }
 
 static void CollectFn(Sema& s, uint32_t file, uint32_t index) {
@@ -202,6 +196,7 @@ void Sema::CollectItem(uint32_t file, NodeId item, bool in_ct_if) {
         sym.kind = v.storage == Storage::Const ? SymKind::Const : SymKind::Static;
         if (!CheckModifiers(file, v, false, sym)) sym.broken = true;
         CheckAttributes(file, v.attrs, sym.kind == SymKind::Const ? kVarAttrs : kStaticAttrs, sym);
+        if (sym.is_extern && v.init) sym.is_extern = false, sym.is_public = true;  // defines `sym` (9)
         break;
       }
       case NodeKind::StructItem: {
@@ -228,9 +223,10 @@ void Sema::CollectItem(uint32_t file, NodeId item, bool in_ct_if) {
       case NodeKind::TypeAliasItem:
         sym.kind = SymKind::Alias;
         sym.decl = item, sym.name = node.a, sym.tok = node.tok;
-        if (node.c) {
+        CheckAttributes(file, ast.aliases[node.c - 1].attrs, kAliasAttrs, sym);
+        if (ast.aliases[node.c - 1].type_params.count) {
           sym.generic = true;
-          CheckTypeParams(file, ast.alias_type_params[node.c - 1], "type alias `" + std::string(Str(node.a)) + "`");
+          CheckTypeParams(file, ast.aliases[node.c - 1].type_params, "type alias `" + std::string(Str(node.a)) + "`");
         }
         break;
       case NodeKind::ImportItem: case NodeKind::ImportCItem: case NodeKind::DirectiveItem:

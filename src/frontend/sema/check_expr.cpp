@@ -244,12 +244,13 @@ TypeId Sema::CheckName(FnCtx& fc, NodeId n) {
     }
     return s.type;
   }
-  uint32_t g = LookupGlobal(fc.file, name);
+  uint32_t g = LookupGlobal(fc.file, name, &r);
   if (g == UINT32_MAX) {
     if (builtin_names_.count(name)) {
       Error(DiagKind::NotAValue, r, "builtin " + quoted() + " can only be called");
       return kErrorType;
     }
+    if (ReportUnresolved(fc.file, name, r)) return kErrorType;
     if (ReportCSkipped(name, r)) return kErrorType;
     Error(DiagKind::UndefinedName, r, "unknown name " + quoted());
     return kErrorType;

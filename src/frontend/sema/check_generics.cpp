@@ -20,7 +20,7 @@ ListRef Sema::TypeParamsOf(const Symbol& sym) const {
     case SymKind::Struct: return ast.structs[sym.decl].type_params;
     case SymKind::Alias: {
       const Node& n = ast[sym.decl];
-      return n.c ? ast.alias_type_params[n.c - 1] : ListRef{};
+      return ast.aliases[n.c - 1].type_params;
     }
     default: return {};
   }
@@ -156,9 +156,11 @@ bool Sema::ResolveTypeArgs(FnCtx* fc, uint32_t file, uint32_t start, uint32_t co
 TypeId Sema::ResolveTypeInst(FnCtx* fc, uint32_t file, NodeId n) {
   const Node& node = AstOf(file)[n];
   std::string q = "`" + std::string(Str(node.a)) + "`";
-  uint32_t s = LookupGlobal(file, node.a);
+  SourceRange use = NodeRange(file, n);
+  uint32_t s = LookupGlobal(file, node.a, &use);
   if (s == UINT32_MAX) {
-    Error(DiagKind::UndefinedName, NodeRange(file, n), "unknown type " + q);
+    if (ReportUnresolved(file, node.a, use)) return kErrorType;
+    Error(DiagKind::UndefinedName, use, "unknown type " + q);
     return kErrorType;
   }
   const Symbol& sym = syms_[s];
@@ -338,7 +340,9 @@ TypeId Sema::CheckGenericCall(FnCtx& fc, NodeId n, uint32_t g, NodeId explicit_a
 TypeId Sema::CheckGenericName(FnCtx& fc, NodeId n) {
   const Node& node = AstOf(fc.file)[n];
   std::string q = "`" + std::string(Str(node.a)) + "`";
-  uint32_t g = LookupGlobal(fc.file, node.a);
+  SourceRange use = NodeRange(fc.file, n);
+  uint32_t g = LookupGlobal(fc.file, node.a, &use);
+  if (g == UINT32_MAX && ReportUnresolved(fc.file, node.a, use)) return kErrorType;
   if (g == UINT32_MAX || syms_[g].kind != SymKind::Func || !syms_[g].generic) {
     auto& d = Error(g == UINT32_MAX ? DiagKind::UndefinedName : DiagKind::TypeArgumentCount, NodeRange(fc.file, n),
                     g == UINT32_MAX ? "unknown name " + q : q + " is not a generic function; it takes no type arguments");

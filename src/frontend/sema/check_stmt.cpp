@@ -185,7 +185,8 @@ void Sema::CheckLocalType(FnCtx& fc, NodeId n) {
     }
     default:
       sym.kind = SymKind::Alias, sym.name = node.a, sym.tok = node.tok, sym.decl = n;
-      generic = node.c;
+      generic = ast.aliases[node.c - 1].type_params.count;
+      attrs = ast.aliases[node.c - 1].attrs;
       break;
   }
   SourceRange where = TokRange(fc.file, sym.tok);

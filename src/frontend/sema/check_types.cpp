@@ -20,10 +20,12 @@ TypeId Sema::ResolveTypeName(FnCtx* fc, uint32_t file, NodeId n) {
     Error(DiagKind::NotAType, NodeRange(file, n), "`" + std::string(Str(name)) + "` is not a type");
     return kErrorType;
   }
-  uint32_t s = LookupGlobal(file, name);
+  SourceRange use = NodeRange(file, n);
+  uint32_t s = LookupGlobal(file, name, &use);
   if (s == UINT32_MAX && name == cstring_name_) return types_.Slice(kChar);  // predeclared (2)
   if (s == UINT32_MAX) {
-    if (ReportCSkipped(name, NodeRange(file, n))) return kErrorType;
+    if (ReportUnresolved(file, name, use)) return kErrorType;
+    if (ReportCSkipped(name, use)) return kErrorType;
     Error(DiagKind::UndefinedName, NodeRange(file, n), "unknown type `" + std::string(Str(name)) + "`");
     return kErrorType;
   }

@@ -45,13 +45,6 @@ SourceRange Sema::ExprRange(uint32_t file, NodeId n) const {
   }
 }
 
-uint32_t Sema::LookupGlobal(uint32_t file, NameId name) const {
-  const auto& priv = files_[files_[file].origin].private_syms;
-  if (auto it = priv.find(name); it != priv.end()) return it->second;
-  if (auto it = public_syms_.find(name); it != public_syms_.end()) return it->second;
-  return UINT32_MAX;
-}
-
 void Sema::Collect() {
   std::vector<TypeId> prim;
   for (uint32_t i = 0; i < kPrimitiveCount; ++i) {
@@ -83,7 +76,10 @@ void Sema::Collect() {
     info.refs.assign(n, 0);
     info.consts.assign(n, 0);
   }
+  for (const ModuleInput::Import& imp : in_.modules.imports)  // link names depend on it (13)
+    if (imp.target != kNoModule && imp.target != imp.file) files_[imp.target].imported = true;
   for (uint32_t f = 0; f < files_.size(); ++f) CollectFile(f);
+  BuildModules();                      // namespaces, `only` names, cycles (13)
   if (in_.c_decls) DeclareCImports();  // imported C declarations get their signatures on use
   CollectTopLevelLater();              // `@if` chains and staticAsserts at top level
   for (uint32_t s = 0; s < syms_.size(); ++s)

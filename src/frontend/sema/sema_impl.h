@@ -7,12 +7,14 @@
 #include <deque>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "frontend/sema/c_decls.h"
 #include "frontend/sema/facts.h"
+#include "frontend/sema/modules.h"
 #include "frontend/sema/types.h"
 #include "frontend/syntax/ast.h"
 #include "frontend/syntax/builtins.h"
@@ -29,6 +31,7 @@ struct CheckInput {
   DiagnosticEngine* diags = nullptr;
   const CDecls* c_decls = nullptr;
   CompileFacts facts;
+  ModuleInput modules;
 };
 
 // Symbol::file of declarations imported from C; their `tok` indexes Sema::c_ranges_.
@@ -95,7 +98,13 @@ struct FileInfo {
   std::vector<TypeId> types;    // the type of every checked expression or type node
   std::vector<uint32_t> refs;   // Name: symbol ref; Field: field index (+flags); Call: callee kind
   std::vector<uint32_t> consts; // index+1 into consts_, 0 = not constant
-  std::unordered_map<NameId, uint32_t> private_syms;
+  // Parsed files only (an instance file uses its origin's): the file as a module (13).
+  std::unordered_map<NameId, uint32_t> top;         // every top-level item, public or private
+  std::unordered_map<NameId, uint32_t> namespaces;  // "m", "shapes::geo" → file (kNoModule: not loaded)
+  std::unordered_map<NameId, uint32_t> only_names;  // names brought in by `only { ... }` → symbol
+  std::unordered_map<NameId, uint32_t> only_stems;  // stem of a file imported only with `only` → file
+  std::vector<uint32_t> plain_imports;              // files imported without `as`/`only` (W0902)
+  bool imported = false;                            // some file imports this one (link names)
 };
 
 constexpr uint32_t kMaxInstanceDepth = 64;
@@ -153,7 +162,15 @@ class Sema {
   Diagnostic& Error(DiagKind kind, SourceRange r, std::string msg);
   std::string TypeStr(TypeId t) const { return "`" + types_.Print(t, *names_) + "`"; }
   std::string_view Str(NameId n) const { return names_->Str(n); }
-  uint32_t LookupGlobal(uint32_t file, NameId name) const;  // symbol index or UINT32_MAX
+  // The top-level symbol `name` (also `m::x`, 13) means in `file`, or UINT32_MAX. With `use`, a
+  // name found only through a plain import warns there (W0902).
+  uint32_t LookupGlobal(uint32_t file, NameId name, const SourceRange* use = nullptr);
+  // Modules (modules.cpp).
+  void BuildModules();
+  uint32_t ResolvePath(uint32_t file, std::string_view path, const SourceRange* report);
+  uint32_t LegacyImport(uint32_t file, NameId name, const SourceRange* use);
+  bool ReportUnresolved(uint32_t file, NameId name, SourceRange use);  // a `m::x` that failed
+  std::string LinkName(const Symbol& sym) const;  // a module's @public items: `m::name`
   uint32_t AddConst(const ConstVal& v) {
     consts_.push_back(v);
     return uint32_t(consts_.size() - 1);
@@ -326,7 +343,8 @@ class Sema {
   TypeTable types_;
   std::deque<FileInfo> files_;  // parsed files, then instance files (stable references)
   std::deque<Symbol> syms_;     // grows while checking (instances): references stay valid
-  std::unordered_map<NameId, uint32_t> public_syms_;
+  std::unordered_map<NameId, uint32_t> public_syms_;  // declarations imported from C
+  std::set<std::pair<uint32_t, NameId>> legacy_warned_;  // (file, name) warned W0902 already
   std::vector<ConstVal> consts_;
   struct EnumMember {
     NameId name;

@@ -49,6 +49,14 @@ struct TokenList {
     uint32_t length = Length(t);
     return {{file, offsets[t]}, length ? length : 1};
   }
+  // From the identifier t over every `:: IDENT` after it: the whole of `m::f` (13).
+  SourceRange PathRange(TokenId t) const {
+    TokenId last = t;
+    while (last + 2 < size() && kinds[last + 1] == TokenKind::ColonColon && kinds[last + 2] == TokenKind::Identifier)
+      last += 2;
+    if (last == t) return Range(t);
+    return {{file, offsets[t]}, offsets[last] + Length(last) - offsets[t]};
+  }
 };
 
 using NameId = uint32_t;
@@ -66,6 +74,12 @@ class NameTable {
     return id;
   }
   std::string_view Str(NameId id) const { return names_[id]; }
+  // The id of `s` if it was interned, else kNoName (never interns).
+  static constexpr NameId kNoName = UINT32_MAX;
+  NameId Find(std::string_view s) const {
+    auto it = ids_.find(s);
+    return it == ids_.end() ? kNoName : it->second;
+  }
   size_t size() const { return names_.size(); }
 
  private:
@@ -181,6 +195,24 @@ struct EnumMemberDecl {
   NodeId value;      // 0 = previous member + 1 (first: 0)
 };
 
+// `type A [T] @public = ...;` beyond its name and type.
+struct AliasDecl {
+  ListRef type_params;  // into Ast::type_params; empty unless generic
+  ListRef attrs;
+};
+
+// What an import says beyond its path (13, 11): `import "f" as a::b;`, `import "f" only { x, y };`,
+// `import std::a::b ...;`, `importC "h.h" as c;`. An ImportItem or ImportCItem whose `b` is 0 has
+// none of it.
+struct ImportDecl {
+  bool is_std = false;  // `import std::a::b`: the path string is `a/b` (the part after `std::`)
+  bool has_only = false;
+  bool has_alias = false;
+  NameId alias = 0;     // `as a::b`, interned as "a::b"
+  TokenId alias_tok = 0;
+  ListRef only;         // Name nodes of `only { ... }`
+};
+
 // One parsed file.
 struct Ast {
   FileId file = 0;
@@ -201,12 +233,18 @@ struct Ast {
   std::vector<EnumMemberDecl> members;
   std::vector<Attr> attrs;
   std::vector<TypeParam> type_params;
-  std::vector<ListRef> alias_type_params;  // of generic aliases: TypeAliasItem::c - 1 indexes this
+  std::vector<AliasDecl> aliases;          // TypeAliasItem::c - 1 indexes this
+  std::vector<ImportDecl> imports;         // ImportItem / ImportCItem::b - 1 indexes this
 
   const Node& operator[](NodeId id) const { return nodes[id]; }
   uint32_t List(ListRef r, uint32_t i) const { return lists[r.start + i]; }
   uint32_t ListAt(uint32_t start, uint32_t i) const { return lists[start + i]; }
-  SourceRange Range(NodeId id) const { return tokens->Range(nodes[id].tok); }
+  SourceRange Range(NodeId id) const {
+    const Node& n = nodes[id];
+    bool named = n.kind == NodeKind::Name || n.kind == NodeKind::TypeName || n.kind == NodeKind::TypeInst ||
+                 n.kind == NodeKind::GenericName;
+    return named ? tokens->PathRange(n.tok) : tokens->Range(n.tok);
+  }
   SourceLoc Loc(NodeId id) const { return tokens->Loc(nodes[id].tok); }
 };
 

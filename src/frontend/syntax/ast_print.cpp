@@ -206,12 +206,28 @@ void AstPrinter::PrintItem(NodeId id, int indent) {
       return;
     }
     case NodeKind::TypeAliasItem:
-      Line(indent, "TypeAliasItem " + std::string(Name(n.a)) +
-                       (n.c ? TypeParamsText(ast_.alias_type_params[n.c - 1]) : std::string()) + " = " + TypeText(n.b));
+      Line(indent, "TypeAliasItem " + std::string(Name(n.a)) + TypeParamsText(ast_.aliases[n.c - 1].type_params) +
+                       AttrsText(ast_.aliases[n.c - 1].attrs) + " = " + TypeText(n.b));
       return;
     default: {  // ImportItem, ImportCItem, DirectiveItem
       std::string s = std::string(NodeKindName(n.kind)) + " ";
-      AppendQuoted(s, ast_.strings[n.a], '"');
+      const ImportDecl* d = n.kind != NodeKind::DirectiveItem && n.b ? &ast_.imports[n.b - 1] : nullptr;
+      if (d && d->is_std) {
+        s += "std";
+        for (std::string_view rest = ast_.strings[n.a]; !rest.empty();) {
+          size_t slash = rest.find('/');
+          s += "::" + std::string(rest.substr(0, slash));
+          rest = slash == rest.npos ? std::string_view() : rest.substr(slash + 1);
+        }
+      }
+      else AppendQuoted(s, ast_.strings[n.a], '"');
+      if (d && d->has_alias) s += " as " + std::string(Name(d->alias));
+      if (d && d->has_only) {
+        s += " only {";
+        for (uint32_t i = 0; i < d->only.count; ++i)
+          s += (i ? ", " : " ") + std::string(Name(N(ast_.List(d->only, i)).a));
+        s += " }";
+      }
       Line(indent, s);
     }
   }

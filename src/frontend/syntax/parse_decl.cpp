@@ -227,17 +227,14 @@ NodeId Parser::ParseTypeAlias() {
   TokenId name_tok;
   if (!ExpectIdentifier(&name_tok, "a type name")) return kNoNode;
   ListRef params = ParseTypeParams();
+  ListRef attrs = ParseAttrs();  // `type A @public = ...;`
   TokenId after_params = pos_;
   NodeId type = kNoNode;
   if (Expect(TokenKind::Assign)) type = ParseType();
   if (!panic_) Expect(TokenKind::Semicolon);
   MarkUsedTypeParams(params, after_params);
-  uint32_t generic = 0;
-  if (params.count) {
-    ast_.alias_type_params.push_back(params);
-    generic = uint32_t(ast_.alias_type_params.size());
-  }
-  return Add(NodeKind::TypeAliasItem, name_tok, InternTok(name_tok), type, generic);
+  ast_.aliases.push_back({params, attrs});
+  return Add(NodeKind::TypeAliasItem, name_tok, InternTok(name_tok), type, uint32_t(ast_.aliases.size()));
 }
 
 // ct_if  = "@if" "(" expr ")" branch { ( "@elif" | "@else" "if" ) "(" expr ")" branch } [ "@else" branch ]
@@ -275,7 +272,9 @@ NodeId Parser::ParseCtBranch(bool top_level) {
   return Add(NodeKind::Block, open, 0, items.start, items.count);
 }
 
-// import_item = ( "import" | "importC" | "directive" ) STRING ";"
+// import_item = "import" ( STRING | "std" "::" IDENT { "::" IDENT } ) [ import_tail ] ";"
+//             | "importC" STRING [ "as" path ] ";" | "directive" STRING ";"
+// import_tail = "as" path | "only" "{" IDENT { "," IDENT } [ "," ] "}"          (13, 11)
 NodeId Parser::ParseImport() {
   TokenId kw = Advance();
   TokenKind k = tokens_.kinds[kw];
@@ -283,11 +282,83 @@ NodeId Parser::ParseImport() {
                   : k == TokenKind::KwImportC ? NodeKind::ImportCItem
                                               : NodeKind::DirectiveItem;
   TokenId path_tok = pos_;
-  if (!Expect(TokenKind::StringLiteral, k == TokenKind::KwDirective ? "a string with the flag" : "a string with the path"))
-    return kNoNode;
-  uint32_t index = AddString(path_tok);
+  ImportDecl decl;
+  uint32_t index;
+  if (kind == NodeKind::ImportItem && At(TokenKind::Identifier)) {  // import std::a::b
+    decl.is_std = Text(pos_) == "std";
+    std::string spelled;
+    if (!ParseModulePath(&spelled)) return kNoNode;
+    index = uint32_t(ast_.strings.size());
+    ast_.strings.push_back(std::move(spelled));
+  } else {
+    if (!Expect(TokenKind::StringLiteral, k == TokenKind::KwDirective ? "a string with the flag" : "a string with the path"))
+      return kNoNode;
+    index = AddString(path_tok);
+  }
+  if (kind != NodeKind::DirectiveItem && At(TokenKind::KwAs)) {
+    Advance();
+    TokenId alias_tok = pos_;
+    if (!ExpectIdentifier(&alias_tok, "a namespace name after `as`")) return kNoNode;
+    decl.has_alias = true;
+    decl.alias = ParsePathRest(alias_tok);
+    decl.alias_tok = alias_tok;
+  } else if (kind == NodeKind::ImportItem && At(TokenKind::KwOnly)) {
+    Advance();
+    decl.has_only = true;
+    if (!Expect(TokenKind::LBrace, "`{` and the names to import")) return kNoNode;
+    size_t mark = Mark();
+    while (!panic_ && !At(TokenKind::RBrace) && !At(TokenKind::Eof)) {
+      TokenId name;
+      if (!ExpectIdentifier(&name, "a name to import")) break;
+      scratch_.push_back(Add(NodeKind::Name, name, InternTok(name)));
+      if (!Accept(TokenKind::Comma)) break;
+    }
+    decl.only = Commit(mark);
+    if (!panic_) Expect(TokenKind::RBrace, "`,` or `}`");
+  }
   Expect(TokenKind::Semicolon);
-  return Add(kind, path_tok, index);
+  uint32_t extra = 0;
+  if (kind != NodeKind::DirectiveItem) {
+    ast_.imports.push_back(decl);
+    extra = uint32_t(ast_.imports.size());
+  }
+  return Add(kind, path_tok, index, extra);
+}
+
+// `std::a::b` (or any other identifier path, which the checker rejects) after `import`: the parts
+// after the first, joined with '/' when the first is `std`, else the whole path with "::".
+bool Parser::ParseModulePath(std::string* spelled) {
+  TokenId first = Advance();
+  bool is_std = Text(first) == "std";
+  std::string out = is_std ? "" : std::string(Text(first));
+  bool any = false;
+  while (At(TokenKind::ColonColon)) {
+    Advance();
+    TokenId part;
+    if (!ExpectIdentifier(&part, "a module name after `::`")) return false;
+    if (!out.empty()) out += is_std ? "/" : "::";
+    out += Text(part);
+    any = true;
+  }
+  if (is_std && !any) {
+    ErrorAt(first, "expected a module after `std::`, e.g. `import std::io;`");
+    return false;
+  }
+  *spelled = is_std ? out : "::" + out;  // a leading "::" marks a path that is not std's
+  return true;
+}
+
+// After the identifier `first` has been read: `{ "::" IDENT }`, the whole path interned as one
+// name ("m::f", "shapes::geo::Shape"), which the checker resolves through the namespaces (13).
+NameId Parser::ParsePathRest(TokenId first) {
+  if (!(At(TokenKind::ColonColon) && Peek(1) == TokenKind::Identifier)) return InternTok(first);
+  std::string path(Text(first));
+  while (At(TokenKind::ColonColon) && Peek(1) == TokenKind::Identifier) {
+    Advance();
+    path += "::";
+    path += Text(Advance());
+  }
+  return names_.Intern(path);
 }
 
 }  // namespace thrustc::frontend

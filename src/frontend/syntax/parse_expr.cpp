@@ -247,7 +247,21 @@ NodeId Parser::ParsePrimary() {
 //            | IDENT                                     (Name)
 NodeId Parser::ParseIdentifierExpr() {
   TokenId tok = Advance();
-  NameId name = InternTok(tok);
+  bool qualified = At(TokenKind::ColonColon) && Peek(1) == TokenKind::Identifier;
+  NameId name = ParsePathRest(tok);  // `m::f`, `m::E=>V`: one name, resolved by the checker (13)
+  if (qualified) {
+    if (At(TokenKind::FatArrow)) {
+      Advance();
+      TokenId member;
+      if (!ExpectIdentifier(&member, "an enum member name after `=>`")) return AddError();
+      return Add(NodeKind::EnumAccess, member, name, InternTok(member));
+    }
+    if (At(TokenKind::LBracket) && TypeArgsFollow({})) {
+      ListRef args = ParseTypeArgs();
+      return Add(NodeKind::GenericName, tok, name, args.start, args.count);
+    }
+    return Add(NodeKind::Name, tok, name);
+  }
   if (At(TokenKind::FatArrow)) {
     Advance();
     TokenId member;
@@ -328,10 +342,11 @@ NodeId Parser::ParseStructLit() {
   Advance();  // new
   TokenId name_tok;
   if (!ExpectIdentifier(&name_tok, "a struct name after `new`")) return AddError();
-  NodeId type = Add(NodeKind::TypeName, name_tok, InternTok(name_tok));
+  NameId name = ParsePathRest(name_tok);  // `new m::Vec { ... }`
+  NodeId type = Add(NodeKind::TypeName, name_tok, name);
   if (At(TokenKind::LBracket)) {
     ListRef args = ParseTypeArgs();
-    type = Add(NodeKind::TypeInst, name_tok, InternTok(name_tok), args.start, args.count);
+    type = Add(NodeKind::TypeInst, name_tok, name, args.start, args.count);
   }
   if (!Expect(TokenKind::LBrace)) return AddError();
   size_t mark = Mark();

@@ -26,6 +26,12 @@ NodeId Parser::ParseType() {
     return AddError();
   }
   Advance();
+  if (At(TokenKind::ColonColon) && Peek(1) == TokenKind::Identifier) {  // `m::Vec`, `m::Box[s32]` (13)
+    NameId name = ParsePathRest(tok);
+    if (!At(TokenKind::LBracket)) return Add(NodeKind::TypeName, tok, name);
+    ListRef args = ParseTypeArgs();
+    return Add(NodeKind::TypeInst, tok, name, args.start, args.count);
+  }
   if (At(TokenKind::LBracket)) return ParseTypeConstructor(tok);
   return Add(NodeKind::TypeName, tok, InternTok(tok));
 }

@@ -122,6 +122,8 @@ class Parser {
   void MarkUsedTypeParams(ListRef params, TokenId from);
   void ScanGenericNames();
   NodeId ParseImport();
+  bool ParseModulePath(std::string* spelled);
+  NameId ParsePathRest(TokenId first);
   bool AtAttribute(std::string_view text) const { return At(TokenKind::Attribute) && Text(pos_) == text; }
   NodeId ParseCtIf(bool top_level);
   NodeId ParseCtIfRest(TokenId tok, bool top_level);
