@@ -179,6 +179,7 @@ void Sema::DeclareCImports() {
     sym.tok = range_of(loc);
     syms_.push_back(std::move(sym));
     public_syms_.emplace(id, uint32_t(syms_.size() - 1));
+    if (loc.header < c.headers.size()) c_header_of_.emplace(uint32_t(syms_.size() - 1), names_->Intern(c.headers[loc.header]));
   };
   auto skip = [&](const std::string& name, const std::string& reason, const CLocation& loc) {
     c_skipped_.emplace(names_->Intern(name), CSkip{reason, loc.header, {loc.src, 1}, FileLine(loc)});

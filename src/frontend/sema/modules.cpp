@@ -53,6 +53,26 @@ static std::string ImportText(const Ast& ast, NodeId item) {
 }
 
 void Sema::BuildModules() {
+  // importC namespaces (11): the alias, else the header's stem (`local/geometry.h` → `geometry`).
+  for (uint32_t file = 0; file < in_.files.size(); ++file) {
+    const Ast& ast = *in_.files[file];
+    for (NodeId item : ast.items) {
+      const Node& node = ast[item];
+      if (node.kind != NodeKind::ImportCItem) continue;
+      const ImportDecl* d = node.b ? &ast.imports[node.b - 1] : nullptr;
+      std::string ns = d && d->has_alias ? std::string(Str(d->alias)) : std::string(Stem(ast.strings[node.a]));
+      if (!(d && d->has_alias) && !IsIdentifier(ns)) {
+        Error(DiagKind::InvalidImport, ast.Range(item), "the header name `" + ns + "` is no identifier, so it cannot be a " +
+                                                            "namespace: import it `as` a name");
+        continue;
+      }
+      NameId header = names_->Intern(ast.strings[node.a]);
+      auto [prev, inserted] = files_[file].c_namespaces.emplace(names_->Intern(ns), header);
+      if (!inserted && prev->second != header)
+        Error(DiagKind::NamespaceClash, ast.Range(item), "namespace `" + ns + "` is already given to another C header; " +
+                                                             "import one of them `as` another name");
+    }
+  }
   // Namespaces and `only` names, file by file.
   for (const ModuleInput::Import& imp : in_.modules.imports) {
     FileInfo& f = files_[imp.file];
@@ -96,6 +116,10 @@ void Sema::BuildModules() {
       continue;
     }
     std::string ns = d.has_alias ? std::string(Str(d.alias)) : std::string(stem);
+    if (files_[imp.file].c_namespaces.count(names_->Intern(ns))) {
+      Error(DiagKind::NamespaceClash, r, "namespace `" + ns + "` is already given to a C header; import one of them `as` another name");
+      continue;
+    }
     if (!d.has_alias && !IsIdentifier(ns)) {
       Error(DiagKind::InvalidImport, r, "the file name `" + ns + "` is no identifier, so it cannot be a namespace: " +
                                             "import it `as` a name");
@@ -146,7 +170,10 @@ uint32_t Sema::LookupGlobal(uint32_t file, NameId name, const SourceRange* use) 
   const FileInfo& f = files_[origin];
   if (auto it = f.top.find(name); it != f.top.end()) return it->second;
   if (auto it = f.only_names.find(name); it != f.only_names.end()) return it->second;
-  if (auto it = public_syms_.find(name); it != public_syms_.end()) return it->second;
+  if (auto it = public_syms_.find(name); it != public_syms_.end()) {
+    WarnUnqualifiedC(origin, it->second, use);
+    return it->second;
+  }
   std::string_view text = Str(name);
   if (text.find("::") != text.npos) return ResolvePath(origin, text, nullptr);
   return f.plain_imports.empty() ? UINT32_MAX : LegacyImport(origin, name, use);
@@ -166,6 +193,18 @@ uint32_t Sema::ResolvePath(uint32_t file, std::string_view path, const SourceRan
     for (; j > i; --j) {
       NameId id = names_->Find(JoinPath(parts, i, j));
       if (id == NameTable::kNoName) continue;
+      if (j + 1 == parts.size()) {  // `h::x` of an importC namespace
+        auto c = files_[mod].c_namespaces.find(id);
+        if (c != files_[mod].c_namespaces.end()) {
+          uint32_t s = LookupCName(mod, c->second, parts.back());
+          NameId last = names_->Find(parts.back());
+          if (s == UINT32_MAX && report && last != NameTable::kNoName && ReportCSkipped(last, *report)) return s;
+          if (s == UINT32_MAX && report)
+            Error(DiagKind::UndefinedName, *report, "C header `" + std::string(Str(c->second)) + "` declares no `" +
+                                                        std::string(parts.back()) + "` that thrustc could import");
+          return s;
+        }
+      }
       auto it = files_[mod].namespaces.find(id);
       if (it == files_[mod].namespaces.end()) continue;
       target = it->second;
@@ -231,6 +270,30 @@ uint32_t Sema::LegacyImport(uint32_t file, NameId name, const SourceRange* use) 
 
 // Explains a name LookupGlobal did not find, when modules are the reason: a `m::x` that failed,
 // or a name that several plainly imported modules export. False when there is nothing to add.
+// `name` of the C header `header`. A declaration that several headers share is recorded with the
+// first that brought it in, so any imported C declaration of that name is taken.
+uint32_t Sema::LookupCName(uint32_t file, NameId header, std::string_view name) const {
+  (void)file, (void)header;
+  NameId id = names_->Find(name);
+  if (id == NameTable::kNoName) return UINT32_MAX;
+  auto it = public_syms_.find(id);
+  return it == public_syms_.end() ? UINT32_MAX : it->second;
+}
+
+// A C declaration named without its header's namespace: kept for 0.1 programs (17, W0903), once
+// per file and name.
+void Sema::WarnUnqualifiedC(uint32_t file, uint32_t sym, const SourceRange* use) {
+  if (!use || syms_[sym].file != kCFile || !legacy_warned_.emplace(file, syms_[sym].name).second) return;
+  auto h = c_header_of_.find(sym);
+  if (h == c_header_of_.end()) return;
+  std::string header(Str(h->second)), ns;
+  for (const auto& [id, hdr] : files_[file].c_namespaces)
+    if (hdr == h->second) ns = std::string(Str(id));
+  if (ns.empty()) ns = std::string(Stem(header));
+  std::string name(Str(syms_[sym].name));
+  Error(DiagKind::UnqualifiedCName, *use, "`" + name + "` comes from C header `" + header + "`: write `" + ns + "::" + name + "`");
+}
+
 bool Sema::ReportUnresolved(uint32_t file, NameId name, SourceRange use) {
   uint32_t origin = files_[file].origin;
   std::string_view text = Str(name);

@@ -104,6 +104,7 @@ struct FileInfo {
   std::unordered_map<NameId, uint32_t> only_names;  // names brought in by `only { ... }` → symbol
   std::unordered_map<NameId, uint32_t> only_stems;  // stem of a file imported only with `only` → file
   std::vector<uint32_t> plain_imports;              // files imported without `as`/`only` (W0902)
+  std::unordered_map<NameId, NameId> c_namespaces;  // `importC "stdio.h"`: "stdio" → "stdio.h" (11)
   bool imported = false;                            // some file imports this one (link names)
 };
 
@@ -169,6 +170,8 @@ class Sema {
   void BuildModules();
   uint32_t ResolvePath(uint32_t file, std::string_view path, const SourceRange* report);
   uint32_t LegacyImport(uint32_t file, NameId name, const SourceRange* use);
+  uint32_t LookupCName(uint32_t file, NameId header, std::string_view name) const;
+  void WarnUnqualifiedC(uint32_t file, uint32_t sym, const SourceRange* use);
   bool ReportUnresolved(uint32_t file, NameId name, SourceRange use);  // a `m::x` that failed
   std::string LinkName(const Symbol& sym) const;  // a module's @public items: `m::name`
   uint32_t AddConst(const ConstVal& v) {
@@ -344,7 +347,8 @@ class Sema {
   std::deque<FileInfo> files_;  // parsed files, then instance files (stable references)
   std::deque<Symbol> syms_;     // grows while checking (instances): references stay valid
   std::unordered_map<NameId, uint32_t> public_syms_;  // declarations imported from C
-  std::set<std::pair<uint32_t, NameId>> legacy_warned_;  // (file, name) warned W0902 already
+  std::set<std::pair<uint32_t, NameId>> legacy_warned_;  // (file, name) warned W0902/W0903 already
+  std::unordered_map<uint32_t, NameId> c_header_of_;     // C symbol → the header it came from
   std::vector<ConstVal> consts_;
   struct EnumMember {
     NameId name;
