@@ -397,7 +397,8 @@ TypeId Sema::CheckStructLit(FnCtx& fc, NodeId n, TypeId expected) {
     st = types_.Unqual(ResolveType(&fc, fc.file, node.a));
     if (st == kErrorType) return check_values();
   } else {
-    uint32_t g = LookupGlobal(fc.file, tn.a);
+    SourceRange use = NodeRange(fc.file, n);
+    uint32_t g = LookupGlobal(fc.file, tn.a, &use);
     bool param = false;
     for (auto& [name, type] : Info(fc.file).type_args)
       if (name == tn.a) st = types_.Unqual(type), param = true;
@@ -414,6 +415,7 @@ TypeId Sema::CheckStructLit(FnCtx& fc, NodeId n, TypeId expected) {
     } else if (gs && (gs->kind == SymKind::Struct || gs->kind == SymKind::Alias) && !gs->generic) {
       st = types_.Unqual(EnsureSymbolType(g));
     }
+    if (g == UINT32_MAX && !param && ReportUnresolved(fc.file, tn.a, use)) return check_values();
     if (st == kErrorType || types_.Kind(st) != TypeKind::Struct) {
       Error(g == UINT32_MAX && !param ? DiagKind::UndefinedName : DiagKind::NotAType, NodeRange(fc.file, n),
             "`" + shown + "` is not a struct");
