@@ -159,8 +159,6 @@ std::string ImportPath(Compilation& c, const frontend::Ast& ast, frontend::NodeI
     }
     return (dir / spelled).string();
   }
-  std::string module = spelled;
-  std::replace(module.begin(), module.end(), '/', ':');
   std::string error;
   std::string root = StdVersionDir(c.options, error);
   if (root.empty()) {

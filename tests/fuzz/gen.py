@@ -998,16 +998,7 @@ class Gen:
         return f"new {name} {{ {inits} }}"
 
     def vec_expr(self, vt, sc, d):
-        if self.lits is None and sc is not None:
-            ps = self.readable(sc, vt)
-            if ps and self.chance(0.4):
-                return self.pick(ps).read(self, sc)
-            if d > 0 and self.chance(0.3):
-                e = self.call_expr(vt, sc, d - 1)
-                if e:
-                    return e
-        elems = [self.expr(vt.elem, sc, max(d - 1, 0), i > 0) for i in range(vt.n)]
-        return "native[" + ", ".join(elems) + "]"
+        return self.elems_expr(vt, sc, d, "native")
 
     # ------------------------------------------------------------------ generics, variadics
     def gen_call(self, t, sc, d):
@@ -1097,16 +1088,21 @@ class Gen:
         return f"{name}({', '.join(args[:k] + [f'{pnames[i]} = {args[i]}' for i in rest])})"
 
     def arr_expr(self, at, sc, d):
+        return self.elems_expr(at, sc, d, "fixed")
+
+    def elems_expr(self, t, sc, d, literal):
+        """A value of the fixed array or vector type t: a readable place, a call, or a literal
+        `fixed[...]` / `native[...]`."""
         if self.lits is None and sc is not None:
-            ps = self.readable(sc, at)
+            ps = self.readable(sc, t)
             if ps and self.chance(0.4):
                 return self.pick(ps).read(self, sc)
             if d > 0 and self.chance(0.3):
-                e = self.call_expr(at, sc, d - 1)
+                e = self.call_expr(t, sc, d - 1)
                 if e:
                     return e
-        elems = [self.expr(at.elem, sc, max(d - 1, 0), i > 0) for i in range(at.n)]
-        return "fixed[" + ", ".join(elems) + "]"
+        elems = [self.expr(t.elem, sc, max(d - 1, 0), i > 0) for i in range(t.n)]
+        return literal + "[" + ", ".join(elems) + "]"
 
     def ptr_expr(self, pt, sc):
         """A pointer to live storage of type pt.elem."""

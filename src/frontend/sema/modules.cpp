@@ -41,17 +41,6 @@ std::string JoinPath(const std::vector<std::string_view>& parts, size_t from, si
 }
 }  // namespace
 
-// The path an import item wrote, as a user would recognise it: `"lib/geo.thrust"`, `std::io`.
-static std::string ImportText(const Ast& ast, NodeId item) {
-  const Node& n = ast[item];
-  if (n.b && ast.imports[n.b - 1].is_std) {
-    std::string s = "std::" + ast.strings[n.a];
-    for (size_t i; (i = s.find('/')) != s.npos;) s.replace(i, 1, "::");
-    return s;
-  }
-  return "\"" + ast.strings[n.a] + "\"";
-}
-
 void Sema::BuildModules() {
   // importC namespaces (11): the alias, else the header's stem (`local/geometry.h` → `geometry`).
   for (uint32_t file = 0; file < in_.files.size(); ++file) {
@@ -95,7 +84,7 @@ void Sema::BuildModules() {
         SourceRange nr = ast.Range(nm);
         auto it = m.top.find(name);
         if (it == m.top.end()) {
-          Error(DiagKind::UndefinedName, nr, "module " + ImportText(ast, imp.item) + " has no `" + std::string(Str(name)) + "`");
+          Error(DiagKind::UndefinedName, nr, "module " + ImportSpelling(ast, imp.item) + " has no `" + std::string(Str(name)) + "`");
           continue;
         }
         const Symbol& sym = syms_[it->second];
@@ -196,7 +185,7 @@ uint32_t Sema::ResolvePath(uint32_t file, std::string_view path, const SourceRan
       if (j + 1 == parts.size()) {  // `h::x` of an importC namespace
         auto c = files_[mod].c_namespaces.find(id);
         if (c != files_[mod].c_namespaces.end()) {
-          uint32_t s = LookupCName(mod, c->second, parts.back());
+          uint32_t s = LookupCName(parts.back());
           NameId last = names_->Find(parts.back());
           if (s == UINT32_MAX && report && last != NameTable::kNoName && ReportCSkipped(last, *report)) return s;
           if (s == UINT32_MAX && report)
@@ -268,12 +257,9 @@ uint32_t Sema::LegacyImport(uint32_t file, NameId name, const SourceRange* use) 
   return found;
 }
 
-// Explains a name LookupGlobal did not find, when modules are the reason: a `m::x` that failed,
-// or a name that several plainly imported modules export. False when there is nothing to add.
-// `name` of the C header `header`. A declaration that several headers share is recorded with the
-// first that brought it in, so any imported C declaration of that name is taken.
-uint32_t Sema::LookupCName(uint32_t file, NameId header, std::string_view name) const {
-  (void)file, (void)header;
+// `h::name` of an importC namespace. A declaration that several headers share is recorded with
+// the first that brought it in, so any imported C declaration of that name is taken.
+uint32_t Sema::LookupCName(std::string_view name) const {
   NameId id = names_->Find(name);
   if (id == NameTable::kNoName) return UINT32_MAX;
   auto it = public_syms_.find(id);
@@ -294,6 +280,8 @@ void Sema::WarnUnqualifiedC(uint32_t file, uint32_t sym, const SourceRange* use)
   Error(DiagKind::UnqualifiedCName, *use, "`" + name + "` comes from C header `" + header + "`: write `" + ns + "::" + name + "`");
 }
 
+// Explains a name LookupGlobal did not find, when modules are the reason: a `m::x` that failed,
+// or a name that several plainly imported modules export. False when there is nothing to add.
 bool Sema::ReportUnresolved(uint32_t file, NameId name, SourceRange use) {
   uint32_t origin = files_[file].origin;
   std::string_view text = Str(name);

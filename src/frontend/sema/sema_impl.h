@@ -170,7 +170,7 @@ class Sema {
   void BuildModules();
   uint32_t ResolvePath(uint32_t file, std::string_view path, const SourceRange* report);
   uint32_t LegacyImport(uint32_t file, NameId name, const SourceRange* use);
-  uint32_t LookupCName(uint32_t file, NameId header, std::string_view name) const;
+  uint32_t LookupCName(std::string_view name) const;
   void WarnUnqualifiedC(uint32_t file, uint32_t sym, const SourceRange* use);
   bool ReportUnresolved(uint32_t file, NameId name, SourceRange use);  // a `m::x` that failed
   std::string LinkName(const Symbol& sym) const;  // a module's @public items: `m::name`

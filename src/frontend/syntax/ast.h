@@ -213,6 +213,10 @@ struct ImportDecl {
   ListRef only;         // Name nodes of `only { ... }`
 };
 
+struct Ast;
+// An import item's module as written: `"lib/geo.thrust"` (quoted) or `std::collections::vector`.
+std::string ImportSpelling(const Ast& ast, NodeId item);
+
 // One parsed file.
 struct Ast {
   FileId file = 0;

@@ -212,14 +212,7 @@ void AstPrinter::PrintItem(NodeId id, int indent) {
     default: {  // ImportItem, ImportCItem, DirectiveItem
       std::string s = std::string(NodeKindName(n.kind)) + " ";
       const ImportDecl* d = n.kind != NodeKind::DirectiveItem && n.b ? &ast_.imports[n.b - 1] : nullptr;
-      if (d && d->is_std) {
-        s += "std";
-        for (std::string_view rest = ast_.strings[n.a]; !rest.empty();) {
-          size_t slash = rest.find('/');
-          s += "::" + std::string(rest.substr(0, slash));
-          rest = slash == rest.npos ? std::string_view() : rest.substr(slash + 1);
-        }
-      }
+      if (d) s += ImportSpelling(ast_, id);
       else AppendQuoted(s, ast_.strings[n.a], '"');
       if (d && d->has_alias) s += " as " + std::string(Name(d->alias));
       if (d && d->has_only) {
@@ -291,6 +284,18 @@ void AstPrinter::PrintNode(NodeId id, int indent) {
 
 std::string PrintAst(const Ast& ast, const NameTable& names) {
   return AstPrinter(ast, names).Run();
+}
+
+std::string ImportSpelling(const Ast& ast, NodeId item) {
+  const Node& n = ast[item];
+  if (!n.b || !ast.imports[n.b - 1].is_std) {
+    std::string s;
+    AppendQuoted(s, ast.strings[n.a], '"');
+    return s;
+  }
+  std::string s = "std::" + ast.strings[n.a];
+  for (size_t i; (i = s.find('/')) != s.npos;) s.replace(i, 1, "::");
+  return s;
 }
 
 }  // namespace thrustc::frontend
